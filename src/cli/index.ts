@@ -1,0 +1,256 @@
+/**
+ * `vqa`: the headless host. Same core, same catalog file as the app.
+ *   vqa add <folder>…     add folders and scan them
+ *   vqa scan [folder]      rescan every folder (or one)
+ *   vqa list [--json]      list catalogued clips
+ *   vqa serve              browser mode: the app's UI on a loopback URL with a token
+ *   vqa info               where things are, which ffmpeg is used
+ */
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createCore, type Core } from '../core/api/core'
+import { FfmpegMissingError } from '../core/media/locate'
+import { CatalogTooNewError } from '../core/catalog/migrations'
+import { defaultDataDir } from '../core/paths'
+import { queryTable } from '../core/catalog/clips'
+import { startServer } from '../server/server'
+import { createProgressPrinter } from './progress'
+import type { JobProgress } from '../shared/contract'
+
+const VERSION = '0.1.0'
+
+const HELP = `VQA Inspector ${VERSION} — no-reference video quality inspection
+
+Usage: vqa <command> [options]
+
+Commands:
+  add <folder>…        Add folders to the library and scan them
+  scan [folder]        Rescan all library folders, or the one given
+  list [--json]        List the clips in the library
+  serve                Run the app's UI in a browser (loopback only, with a token)
+  info                 Show where the catalog is and which ffmpeg is used
+
+Options:
+  --data-dir <dir>     Catalog and cache location (default: ${defaultDataDir()}; env VQA_DATA_DIR)
+  --json               Machine-readable output (list, info)
+  --host <addr>        serve: interface to bind (default 127.0.0.1)
+  --port <n>           serve: port (default: a free one)
+  --no-watch           serve: do not watch folders for changes
+  -h, --help           This help
+`
+
+/** Exit codes: 0 fine, 1 the work ran but some files had errors, 2 usage, 3 environment (ffmpeg, catalog). */
+export const EXIT = { ok: 0, fileErrors: 1, usage: 2, environment: 3 } as const
+
+function rendererDir(): string {
+  // Built layout: out/main/cli.js next to out/renderer/.
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd()
+  const candidates = [join(here, '..', 'renderer'), join(process.cwd(), 'out', 'renderer')]
+  return candidates.find((c) => existsSync(join(c, 'index.html'))) ?? candidates[0]!
+}
+
+async function waitForJobs(core: Core, ids: number[], out: NodeJS.WriteStream): Promise<JobProgress[]> {
+  const print = createProgressPrinter(out)
+  const pending = new Set(ids)
+  const finished: JobProgress[] = []
+  return new Promise((done) => {
+    const unsubscribe = core.subscribe((event, payload) => {
+      if (event !== 'jobs.onProgress') return
+      const p = payload as JobProgress
+      if (!pending.has(p.id)) return
+      print(p)
+      if (p.state === 'done' || p.state === 'failed' || p.state === 'cancelled') {
+        pending.delete(p.id)
+        finished.push(p)
+        if (pending.size === 0) {
+          unsubscribe()
+          done(finished)
+        }
+      }
+    })
+    // Jobs that finished before we subscribed.
+    for (const j of core.jobs.list()) {
+      if (pending.has(j.id) && (j.state === 'done' || j.state === 'failed' || j.state === 'cancelled')) {
+        pending.delete(j.id)
+        finished.push(j)
+      }
+    }
+    if (pending.size === 0) {
+      unsubscribe()
+      done(finished)
+    }
+  })
+}
+
+function reportJobs(core: Core, jobs: JobProgress[]): number {
+  let code: number = EXIT.ok
+  for (const j of jobs) {
+    if (j.state === 'failed') {
+      process.stderr.write(`✗ ${j.title}: ${j.error}\n`)
+      code = EXIT.environment
+    } else if (j.state === 'cancelled') process.stdout.write(`${j.title}: cancelled\n`)
+    else process.stdout.write(`✓ ${j.title}: ${j.summary}\n`)
+  }
+  const errors = core.db.prepare("SELECT path, error FROM clips WHERE status = 'error' ORDER BY path").all() as Array<{
+    path: string
+    error: string
+  }>
+  if (errors.length) {
+    process.stdout.write(`\n${errors.length} file${errors.length === 1 ? '' : 's'} could not be read:\n`)
+    for (const e of errors.slice(0, 50)) process.stdout.write(`  ${e.path}\n    ${e.error}\n`)
+    if (errors.length > 50) process.stdout.write(`  … and ${errors.length - 50} more (vqa list --json)\n`)
+    if (code === EXIT.ok) code = EXIT.fileErrors
+  }
+  return code
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'no-watch': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false }
+      }
+    })
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${HELP}`)
+    return EXIT.usage
+  }
+  const { values, positionals } = parsed
+  const [command, ...args] = positionals
+  if (values.help || !command) {
+    process.stdout.write(HELP)
+    return command || values.help ? EXIT.ok : EXIT.usage
+  }
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir())
+  const known = ['add', 'scan', 'list', 'serve', 'info']
+  if (!known.includes(command)) {
+    process.stderr.write(`Unknown command "${command}".\n\n${HELP}`)
+    return EXIT.usage
+  }
+  if (command === 'add' && args.length === 0) {
+    process.stderr.write('vqa add needs at least one folder: vqa add ~/Videos\n')
+    return EXIT.usage
+  }
+
+  let core: Core
+  try {
+    core = createCore({ dataDir, host: command === 'serve' ? 'browser' : 'cli', version: VERSION, watch: command === 'serve' && !values['no-watch'] })
+  } catch (err) {
+    if (err instanceof FfmpegMissingError || err instanceof CatalogTooNewError) {
+      process.stderr.write(`${err.message}\n`)
+      return EXIT.environment
+    }
+    throw err
+  }
+
+  try {
+    switch (command) {
+      case 'info': {
+        const info = await core.handlers['app.info']({})
+        if (values.json) process.stdout.write(`${JSON.stringify(info, null, 2)}\n`)
+        else
+          process.stdout.write(
+            `VQA Inspector ${info.version}\ncatalog:  ${info.catalogPath}\nffmpeg:   ${info.ffmpeg.ffmpeg}\nffprobe:  ${info.ffmpeg.ffprobe}\n${info.ffmpeg.version}\n`
+          )
+        return EXIT.ok
+      }
+      case 'add': {
+        const ids: number[] = []
+        for (const p of args) {
+          try {
+            const r = await core.handlers['folders.add']({ path: p })
+            ids.push(r.jobId)
+          } catch (err) {
+            process.stderr.write(`✗ ${p}: ${(err as Error).message}\n`)
+            return EXIT.usage
+          }
+        }
+        return reportJobs(core, await waitForJobs(core, ids, process.stderr))
+      }
+      case 'scan': {
+        let id: number | undefined
+        if (args[0]) {
+          const target = resolve(args[0])
+          const f = (await core.handlers['folders.list']({})).find((x) => x.path === target)
+          if (!f) {
+            process.stderr.write(`${target} is not in the library. Add it with: vqa add "${args[0]}"\n`)
+            return EXIT.usage
+          }
+          id = f.id
+        }
+        const { jobIds } = await core.handlers['folders.rescan'](id === undefined ? {} : { id })
+        if (jobIds.length === 0) {
+          process.stdout.write('The library has no folders yet. Add one with: vqa add <folder>\n')
+          return EXIT.ok
+        }
+        return reportJobs(core, await waitForJobs(core, jobIds, process.stderr))
+      }
+      case 'list': {
+        const { rows, total } = queryTable(core.db, { offset: 0, limit: 1_000_000, sort: 'name', direction: 'asc' })
+        if (values.json) {
+          const pathOf = new Map(
+            (core.db.prepare('SELECT id, path FROM clips').all() as Array<{ id: number; path: string }>).map((c) => [c.id, c.path])
+          )
+          process.stdout.write(`${JSON.stringify(rows.map((r) => ({ ...r, path: pathOf.get(r.id) })), null, 2)}\n`)
+          return EXIT.ok
+        }
+        if (total === 0) {
+          process.stdout.write('No clips yet. Add a folder with: vqa add <folder>\n')
+          return EXIT.ok
+        }
+        for (const r of rows) {
+          const dur = r.duration === null ? '   -   ' : `${r.duration.toFixed(1).padStart(6)}s`
+          const res = r.displayWidth ? `${r.displayWidth}x${r.displayHeight}`.padEnd(10) : '-'.padEnd(10)
+          const state = r.status === 'ok' ? (r.codec ?? '').padEnd(8) : `ERROR: ${r.error}`
+          process.stdout.write(`${dur}  ${res} ${state}  ${r.relDir ? `${r.relDir}/` : ''}${r.name}\n`)
+        }
+        process.stdout.write(`${total} clip${total === 1 ? '' : 's'}\n`)
+        return EXIT.ok
+      }
+      case 'serve': {
+        const port = values.port === undefined ? 0 : Number(values.port)
+        if (!Number.isInteger(port) || port < 0 || port > 65535) {
+          process.stderr.write(`--port must be a number from 0 to 65535\n`)
+          return EXIT.usage
+        }
+        const dir = rendererDir()
+        if (!existsSync(join(dir, 'index.html'))) {
+          process.stderr.write(`The UI is not built (${dir}). Run: npm run build\n`)
+          return EXIT.environment
+        }
+        const server = await startServer({ core, rendererDir: dir, port, ...(values.host ? { host: values.host } : {}) })
+        process.stdout.write(`VQA Inspector is running in browser mode.\nOpen: ${server.url}\n(Ctrl+C to stop)\n`)
+        await new Promise<void>((done) => {
+          const stop = (): void => done()
+          process.once('SIGINT', stop)
+          process.once('SIGTERM', stop)
+        })
+        await server.close()
+        return EXIT.ok
+      }
+    }
+    return EXIT.usage
+  } finally {
+    await core.close()
+  }
+}
+
+// Run when executed (bin/vqa.js requires the built file), not when imported by tests.
+if (typeof require !== 'undefined' && require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`vqa: ${(err as Error).stack ?? String(err)}\n`)
+      process.exit(EXIT.environment)
+    }
+  )
+}

@@ -1,0 +1,46 @@
+/**
+ * Numbered migrations under PRAGMA user_version, in steps of 10 so a hotfix can slot in between.
+ * All pending migrations run in one transaction: a failure leaves the catalog exactly as it was.
+ * A catalog written by a newer version of the app is refused rather than guessed at.
+ */
+import type Database from 'better-sqlite3'
+import { migration10 } from './0010-library'
+
+export interface Migration {
+  version: number
+  name: string
+  up(db: Database.Database): void
+}
+
+export const migrations: readonly Migration[] = [migration10]
+
+export const LATEST_VERSION = migrations[migrations.length - 1]?.version ?? 0
+
+export class CatalogTooNewError extends Error {
+  constructor(readonly found: number) {
+    super(
+      `This catalog was written by a newer VQA Inspector (schema ${found}; this version knows up to ${LATEST_VERSION}). ` +
+        'Update the app, or point it at another data folder with --data-dir / VQA_DATA_DIR.'
+    )
+    this.name = 'CatalogTooNewError'
+  }
+}
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number
+}
+
+export function migrate(db: Database.Database, upTo: number = LATEST_VERSION): number {
+  const current = schemaVersion(db)
+  if (current > LATEST_VERSION) throw new CatalogTooNewError(current)
+  const pending = migrations.filter((m) => m.version > current && m.version <= upTo)
+  if (pending.length === 0) return current
+  db.transaction(() => {
+    for (const m of pending) {
+      m.up(db)
+      // user_version cannot be bound as a parameter; the value is our own integer.
+      db.pragma(`user_version = ${m.version}`)
+    }
+  }).immediate()
+  return schemaVersion(db)
+}

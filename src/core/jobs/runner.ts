@@ -1,0 +1,164 @@
+/**
+ * A persistent job queue. Job rows live in SQLite, so a job that was queued or running when the process died is
+ * picked up again on the next start (handlers are written to be safe to re-run). Jobs run one at a time: each one
+ * already spreads its own work over the machine's cores.
+ */
+import type { JobProgress } from '../../shared/contract'
+import type { Db } from '../catalog/database'
+import { getJob, insertJob, recentJobs, toProgress, unfinishedJobs, updateJob, type JobRecord } from '../catalog/jobs'
+import { isAbortError } from '../media/run'
+
+export interface JobContext {
+  job: JobRecord
+  signal: AbortSignal
+  progress(p: { phase?: string; done?: number; total?: number | null; current?: string | null }): void
+}
+
+export type JobHandler = (ctx: JobContext) => Promise<string>
+
+export interface JobRunnerOptions {
+  db: Db
+  handlers: Record<JobRecord['kind'], JobHandler>
+  emit: (p: JobProgress) => void
+  /** Minimum ms between progress writes/events; the final state is always written. */
+  throttleMs?: number
+}
+
+/** Pure: seconds left, from the rate so far. Null until there is enough to go on. */
+export function estimateEta(done: number, total: number | null, elapsedMs: number): number | null {
+  if (total === null || done <= 0 || elapsedMs < 500 || done >= total) return done >= (total ?? Infinity) ? 0 : null
+  return Math.round(((total - done) * elapsedMs) / done / 1000)
+}
+
+export class JobRunner {
+  private readonly queue: number[] = []
+  private running: { id: number; controller: AbortController } | null = null
+  private draining: Promise<void> | null = null
+  private closed = false
+
+  constructor(private readonly opts: JobRunnerOptions) {}
+
+  /** Re-queue what an earlier process left unfinished. */
+  resume(): number[] {
+    const ids: number[] = []
+    for (const job of unfinishedJobs(this.opts.db)) {
+      updateJob(this.opts.db, job.id, { state: 'queued', phase: 'Resuming after restart' })
+      ids.push(job.id)
+      this.queue.push(job.id)
+    }
+    this.kick()
+    return ids
+  }
+
+  enqueue(kind: JobRecord['kind'], params: unknown, title: string, dedupe?: (p: unknown) => boolean): number {
+    // A second "scan this folder" while one is still waiting adds nothing.
+    if (dedupe) {
+      for (const id of this.queue) {
+        const j = getJob(this.opts.db, id)
+        if (j && j.kind === kind && j.state === 'queued' && dedupe(j.params)) return id
+      }
+    }
+    const id = insertJob(this.opts.db, kind, params, title)
+    this.queue.push(id)
+    this.publish(id)
+    this.kick()
+    return id
+  }
+
+  cancel(id: number): boolean {
+    if (this.running?.id === id) {
+      this.running.controller.abort()
+      return true
+    }
+    const i = this.queue.indexOf(id)
+    if (i >= 0) {
+      this.queue.splice(i, 1)
+      updateJob(this.opts.db, id, { state: 'cancelled', finishedAt: Date.now(), phase: 'Cancelled' })
+      this.publish(id)
+      return true
+    }
+    return false
+  }
+
+  list(): JobProgress[] {
+    return recentJobs(this.opts.db).map((j) => toProgress(j, this.live.get(j.id)))
+  }
+
+  /** Resolves when the queue is empty. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining
+  }
+
+  /** Stops taking work and aborts the running job; it stays 'running' in the catalog so the next start resumes it. */
+  async close(): Promise<void> {
+    this.closed = true
+    this.queue.length = 0
+    this.running?.controller.abort()
+    await this.draining?.catch(() => undefined)
+  }
+
+  private readonly live = new Map<number, { etaSeconds: number | null; current: string | null }>()
+
+  private publish(id: number): void {
+    const j = getJob(this.opts.db, id)
+    if (j) this.opts.emit(toProgress(j, this.live.get(id)))
+  }
+
+  private kick(): void {
+    if (this.draining || this.closed) return
+    this.draining = this.drain().finally(() => {
+      this.draining = null
+    })
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const id = this.queue.shift()
+      if (id === undefined || this.closed) return
+      await this.runOne(id)
+    }
+  }
+
+  private async runOne(id: number): Promise<void> {
+    const { db, handlers, emit, throttleMs = 250 } = this.opts
+    const job = getJob(db, id)
+    if (!job || job.state === 'cancelled' || job.state === 'done') return
+    const controller = new AbortController()
+    this.running = { id, controller }
+    const startedAt = Date.now()
+    updateJob(db, id, { state: 'running', startedAt, error: null })
+    this.publish(id)
+    let last = 0
+    const state = { phase: job.phase, done: 0, total: job.total, current: null as string | null }
+    const ctx: JobContext = {
+      job,
+      signal: controller.signal,
+      progress: (p) => {
+        Object.assign(state, p)
+        const now = Date.now()
+        if (now - last < throttleMs && !(state.total !== null && state.done >= state.total)) return
+        last = now
+        const live = { etaSeconds: estimateEta(state.done, state.total, now - startedAt), current: state.current }
+        this.live.set(id, live)
+        updateJob(db, id, { phase: state.phase, done: state.done, total: state.total })
+        const j = getJob(db, id)
+        if (j) emit(toProgress(j, live))
+      }
+    }
+    try {
+      const summary = await handlers[job.kind](ctx)
+      updateJob(db, id, { state: 'done', summary, finishedAt: Date.now(), phase: 'Done', done: state.done, total: state.total })
+    } catch (err) {
+      if (isAbortError(err) && this.closed) {
+        // Shutting down: leave it 'running' so the next start resumes it.
+        return
+      }
+      if (isAbortError(err)) updateJob(db, id, { state: 'cancelled', finishedAt: Date.now(), phase: 'Cancelled' })
+      else updateJob(db, id, { state: 'failed', error: (err as Error).message ?? String(err), finishedAt: Date.now(), phase: 'Failed' })
+    } finally {
+      this.running = null
+      this.live.delete(id)
+    }
+    this.publish(id)
+  }
+}

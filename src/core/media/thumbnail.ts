@@ -1,0 +1,81 @@
+/**
+ * Thumbnails: one JPEG per clip content (keyed by fingerprint, so a moved file keeps its thumbnail), made by ffmpeg
+ * on first request and cached on disk.
+ */
+import { mkdir, rename, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { runTool, ToolError } from './run'
+
+export const THUMB_WIDTH = 320
+
+/** Pure. Seeks before the input (fast, keyframe-accurate enough for a thumbnail) and scales by width only. */
+export function thumbnailArgs(input: string, output: string, atSeconds: number): string[] {
+  return [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-ss',
+    atSeconds.toFixed(3),
+    '-i',
+    `file:${input}`,
+    '-frames:v',
+    '1',
+    // Even height and square pixels; rotation metadata is applied by ffmpeg's autorotate before this filter.
+    '-vf',
+    `scale=${THUMB_WIDTH}:-2:flags=bilinear,setsar=1`,
+    '-q:v',
+    '5',
+    '-f',
+    'image2',
+    '-update',
+    '1',
+    `file:${output}`
+  ]
+}
+
+/** A frame a tenth of the way in avoids the black leaders and fades most clips start with. */
+export function thumbnailTime(duration: number | null): number {
+  if (!duration || duration <= 0) return 0
+  return Math.min(duration * 0.1, 10)
+}
+
+const inflight = new Map<string, Promise<string>>()
+
+export async function ensureThumbnail(
+  ffmpeg: string,
+  cacheDir: string,
+  clip: { path: string; fingerprint: string; duration: number | null }
+): Promise<string> {
+  const out = join(cacheDir, `${clip.fingerprint}.jpg`)
+  try {
+    await stat(out)
+    return out
+  } catch {
+    // not cached yet
+  }
+  const pending = inflight.get(out)
+  if (pending) return pending
+  const job = (async () => {
+    await mkdir(cacheDir, { recursive: true })
+    const tmp = `${out}.${process.pid}.tmp.jpg`
+    let res = await runTool(ffmpeg, thumbnailArgs(clip.path, tmp, thumbnailTime(clip.duration)), { timeoutMs: 30_000 })
+    if (res.code !== 0 || !(await exists(tmp))) {
+      // Seeking past the end of a short or oddly-indexed file yields no frame; the first frame always exists.
+      res = await runTool(ffmpeg, thumbnailArgs(clip.path, tmp, 0), { timeoutMs: 30_000 })
+    }
+    if (res.code !== 0 || !(await exists(tmp))) throw new ToolError('ffmpeg could not make a thumbnail', res.stderrTail, res.code)
+    await rename(tmp, out)
+    return out
+  })().finally(() => inflight.delete(out))
+  inflight.set(out, job)
+  return job
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).size > 0
+  } catch {
+    return false
+  }
+}
