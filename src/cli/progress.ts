@@ -15,7 +15,7 @@ export function progressLine(p: JobProgress, width = 24): string {
   const total = p.total ?? 0
   const frac = total > 0 ? Math.min(1, p.done / total) : 0
   const filled = Math.round(frac * width)
-  const bar = total > 0 ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ` : ''
+  const bar = total > 0 && width > 0 ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ` : ''
   const counts = total > 0 ? `${p.done}/${total} ` : ''
   const eta = p.etaSeconds !== null && p.etaSeconds > 0 ? `ETA ${formatEta(p.etaSeconds)} ` : ''
   return `${bar}${counts}${p.phase}${eta ? ` · ${eta.trim()}` : ''}`

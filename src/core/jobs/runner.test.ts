@@ -30,6 +30,14 @@ describe('JobRunner', () => {
     expect(events.filter((e) => e.id === a).map((e) => e.state)).toEqual(['queued', 'running', 'running', 'running', 'done'])
   })
 
+  it('runs a job enqueued in the same tick as the queue ran dry', async () => {
+    const { db, runner } = setup(async () => 'ok')
+    runner.resume() // nothing to resume: the drain loop starts and ends at once
+    const id = runner.enqueue('scan', {}, 'late')
+    await runner.idle()
+    expect(getJob(db, id)?.state).toBe('done')
+  })
+
   it('does not queue the same scan twice', async () => {
     let release: () => void = () => undefined
     const gate = new Promise<void>((r) => (release = r))

@@ -108,6 +108,8 @@ export class JobRunner {
     if (this.draining || this.closed) return
     this.draining = this.drain().finally(() => {
       this.draining = null
+      // A job enqueued while the loop was winding down (between its last look at the queue and now) still runs.
+      if (this.queue.length > 0) this.kick()
     })
   }
 
