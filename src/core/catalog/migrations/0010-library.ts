@@ -54,17 +54,19 @@ export const migration10: Migration = {
 
       -- The library table sorts by any of these, optionally within a folder; each sort has its index so a page of
       -- 100,000 rows is read in index order instead of sorted in a temp b-tree.
-      CREATE INDEX clips_folder_dir ON clips(folder_id, rel_dir);
-      CREATE INDEX clips_name ON clips(name);
-      CREATE INDEX clips_duration ON clips(duration);
-      CREATE INDEX clips_pixels ON clips(pixels);
-      CREATE INDEX clips_codec ON clips(codec);
+      -- status rides along in each sort index so the default "not missing" filter is checked in the index: rows
+      -- skipped by OFFSET are then never read from the table.
+      CREATE INDEX clips_folder_dir ON clips(folder_id, rel_dir, status);
+      CREATE INDEX clips_name ON clips(name, status);
+      CREATE INDEX clips_duration ON clips(duration, status);
+      CREATE INDEX clips_pixels ON clips(pixels, status);
+      CREATE INDEX clips_codec ON clips(codec, status);
       CREATE INDEX clips_status ON clips(status);
-      CREATE INDEX clips_size ON clips(size);
-      CREATE INDEX clips_added ON clips(added_at);
-      CREATE INDEX clips_mtime ON clips(mtime_ms);
+      CREATE INDEX clips_size ON clips(size, status);
+      CREATE INDEX clips_added ON clips(added_at, status);
+      CREATE INDEX clips_mtime ON clips(mtime_ms, status);
       CREATE INDEX clips_fingerprint ON clips(fingerprint);
-      CREATE INDEX clips_folder_name ON clips(folder_id, name);
+      CREATE INDEX clips_folder_name ON clips(folder_id, name, status);
 
       -- Substring search over names and folders, with an index (LIKE '%x%' cannot use one).
       CREATE VIRTUAL TABLE clips_fts USING fts5(name, rel_dir, content='clips', content_rowid='id', tokenize='trigram');
