@@ -81,7 +81,7 @@ export function benchQueries(rows = 100_000): BenchLine[] {
         const dirName = `day-${Math.floor(rnd() * 30)}/cam-${Math.floor(rnd() * 4)}`
         const name = `${words[Math.floor(rnd() * words.length)]}_${i.toString(36)}_${Math.floor(rnd() * 1e6)}.mp4`
         const error = rnd() < 0.03
-        const [w, h] = [[1920, 1080], [3840, 2160], [1280, 720], [640, 360]][Math.floor(rnd() * 4)]!
+        const [w, h] = ([[1920, 1080], [3840, 2160], [1280, 720], [640, 360]] as const)[Math.floor(rnd() * 4)]!
         insert.run(f, `/footage/project-${f}/${dirName}/${name}`, dirName, name, Math.floor(rnd() * 5e9), Date.now() - i * 1000,
           `fp${i}`, error ? 'error' : 'ok', error ? 'Truncated' : null, error ? null : rnd() * 3600, w, h, w, h, w * h, 25,
           codecs[Math.floor(rnd() * codecs.length)], Date.now() - i, Date.now())

@@ -94,6 +94,7 @@ export const ClipQuery = z.strictObject({
   dir: z.string().max(4096).optional(),
   status: ClipStatus.optional(),
   codec: z.string().max(64).optional(),
+  /** Substring of the file name or of its folder path, case-insensitive. */
   search: z.string().max(256).optional()
 })
 export type ClipQuery = z.input<typeof ClipQuery>
@@ -111,6 +112,7 @@ export const TreeNode = z.object({
   folderId: z.number().int(),
   /** Relative dir inside the folder; '' is the folder itself. */
   dir: z.string(),
+  /** Clips directly in this dir (not below it); only dirs that hold clips are listed. */
   clipCount: z.number().int()
 })
 export type TreeNode = z.infer<typeof TreeNode>

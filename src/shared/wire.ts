@@ -15,7 +15,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
 ])
 export type ClientMessage = z.infer<typeof ClientMessage>
 
-export const ServerMessage = z.discriminatedUnion('type', [
+// A plain union: two members share type 'result' (told apart by `ok`), which a discriminated union cannot express.
+export const ServerMessage = z.union([
   z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
   z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: WireError }),
   z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() })

@@ -12,3 +12,11 @@ describe('ffmpeg lookup order', () => {
     expect(candidates('ffprobe', { FFMPEG_PATH: '/opt/ff/ffmpeg', PATH: '/usr/bin' }, null, 'linux')).toEqual(['/usr/bin/ffprobe'])
   })
 })
+
+describe('a missing ffmpeg', () => {
+  it('is a clear error that says how to install it', async () => {
+    const { locateFfmpeg, FfmpegMissingError } = await import('./locate')
+    expect(() => locateFfmpeg({ FFMPEG_PATH: '/nonexistent/ffmpeg', PATH: '' })).toThrow(FfmpegMissingError)
+    expect(() => locateFfmpeg({ FFMPEG_PATH: '/nonexistent/ffmpeg', PATH: '' })).toThrow(/apt-get install ffmpeg.*FFMPEG_PATH/)
+  })
+})
