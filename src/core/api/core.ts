@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { opendir, realpath, stat } from 'node:fs/promises'
 import { homedir, availableParallelism } from 'node:os'
-import { dirname, join, relative, resolve, sep } from 'node:path'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import {
   ApiError,
   ClipQuery,
@@ -68,7 +68,7 @@ function toFolder(f: FolderRecord): Folder {
 /** Pure: is `child` the same as or inside `parent`? */
 export function isInside(parent: string, child: string): boolean {
   const rel = relative(parent, child)
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..' && !/^[a-zA-Z]:/.test(rel))
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))
 }
 
 export function createCore(opts: CoreOptions): Core {
