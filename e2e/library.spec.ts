@@ -36,6 +36,7 @@ describe('Library in browser mode', () => {
     await dialog.getByRole('textbox', { name: 'Folder path' }).fill(footage)
     await dialog.getByRole('button', { name: 'Go' }).click()
     await dialog.getByRole('button', { name: 'day 1' }).waitFor()
+    await page.screenshot({ path: join(ARTIFACTS, 'folder-picker.png') })
     await dialog.getByRole('button', { name: 'Add this folder' }).click()
     await dialog.waitFor({ state: 'detached' })
 
