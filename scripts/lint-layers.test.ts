@@ -17,7 +17,8 @@ describe('import layering', () => {
     ['src/renderer/src/x.ts', "import Database from 'better-sqlite3'\nexport const a = Database"],
     ['src/renderer/src/x.ts', "import { createCore } from '../../core/api/core'\nexport const a = createCore"],
     ['src/cli/x.ts', "import { app } from 'electron'\nexport const a = app"],
-    ['src/preload/x.ts', "import { createCore } from '../core/api/core'\nexport const a = createCore"]
+    ['src/preload/x.ts', "import { createCore } from '../core/api/core'\nexport const a = createCore"],
+    ['src/core/x.ts', "import { GraphBuilder } from '../modelkit/onnx/graph'\nexport const a = GraphBuilder"]
   ])('forbids %s: %s', async (file, code) => {
     expect(await layerErrors(file, code)).not.toHaveLength(0)
   })
