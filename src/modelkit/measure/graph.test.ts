@@ -1,0 +1,153 @@
+// Each measurement against frames built to have (or not have) exactly the defect it measures.
+import * as ort from 'onnxruntime-node'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { buildMeasureModel, FRAG_SIZE, GLOBAL_H, GLOBAL_W, MEASUREMENTS } from './graph'
+
+let session: ort.InferenceSession
+beforeAll(async () => {
+  session = await ort.InferenceSession.create(buildMeasureModel())
+})
+
+type Frame = (x: number, y: number) => number // luma 0–255 at integer pixel
+interface Clip {
+  frag: Frame[]
+  glob?: Array<(x: number, y: number) => [number, number, number]>
+}
+
+function rng(seed: number): () => number {
+  let s = seed
+  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+}
+function gauss(r: () => number): number {
+  return Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r())
+}
+const clamp = (v: number): number => Math.max(0, Math.min(255, Math.round(v)))
+
+/** A textured picture: smooth shading plus hard-edged shapes, so it has both edges and flat areas. */
+const texture = (ox = 0, oy = 0): Frame => (x, y) => {
+  const X = x + ox
+  const Y = y + oy
+  const shade = 100 + 40 * Math.sin(X / 23) + 30 * Math.cos(Y / 17)
+  const shapes = ((Math.floor(X / 13) + Math.floor(Y / 11)) % 2) * 50
+  return clamp(shade + shapes)
+}
+
+async function measure(clip: Clip): Promise<Record<string, number>> {
+  const T = clip.frag.length
+  const frag = new Uint8Array(T * FRAG_SIZE * FRAG_SIZE)
+  const glob = new Uint8Array(T * 3 * GLOBAL_H * GLOBAL_W)
+  clip.frag.forEach((f, t) => {
+    for (let y = 0; y < FRAG_SIZE; y++) for (let x = 0; x < FRAG_SIZE; x++) frag[t * FRAG_SIZE * FRAG_SIZE + y * FRAG_SIZE + x] = clamp(f(x, y))
+    const gf = clip.glob?.[t] ?? ((x: number, y: number) => { const v = f(x * 1.6, y * 2.8); return [v, v, v] as [number, number, number] })
+    for (let y = 0; y < GLOBAL_H; y++)
+      for (let x = 0; x < GLOBAL_W; x++) {
+        const [r, gg, b] = gf(x, y)
+        const base = t * 3 * GLOBAL_H * GLOBAL_W + y * GLOBAL_W + x
+        glob[base] = clamp(r)
+        glob[base + GLOBAL_H * GLOBAL_W] = clamp(gg)
+        glob[base + 2 * GLOBAL_H * GLOBAL_W] = clamp(b)
+      }
+  })
+  const out = await session.run({
+    frag: new ort.Tensor('uint8', frag, [T, 1, FRAG_SIZE, FRAG_SIZE]),
+    glob: new ort.Tensor('uint8', glob, [T, 3, GLOBAL_H, GLOBAL_W])
+  })
+  const data = out['features']!.data as Float32Array
+  return Object.fromEntries(MEASUREMENTS.map((m, i) => [m.name, data[i]!]))
+}
+
+const frames = (n: number, f: (t: number) => Frame): Frame[] => Array.from({ length: n }, (_, t) => f(t))
+const moving = (t: number): Frame => texture(t * 3, t)
+
+describe('measurement graph', () => {
+  let clean: Record<string, number>
+  beforeAll(async () => {
+    clean = await measure({ frag: frames(8, moving) })
+  })
+
+  it('reads a clean, moving, textured picture as clean', () => {
+    expect(clean['blocking']).toBeGreaterThan(0.7)
+    expect(clean['blocking']).toBeLessThan(1.4)
+    expect(clean['noise']).toBeLessThan(3)
+    expect(clean['black_frames']).toBeLessThan(0.01)
+    expect(clean['repeated_frames']).toBe(0)
+    expect(clean['combing']).toBeLessThan(1)
+  })
+
+  it('sees blur', async () => {
+    const blurred = (t: number): Frame => (x, y) => {
+      let s = 0
+      for (let dy = -3; dy <= 3; dy++) for (let dx = -3; dx <= 3; dx++) s += moving(t)(x + dx, y + dy)
+      return s / 49
+    }
+    const m = await measure({ frag: frames(6, blurred) })
+    expect(m['blur']).toBeGreaterThan(clean['blur']! + 0.2)
+    expect(m['detail']).toBeLessThan(clean['detail']!)
+  })
+
+  it('measures noise σ on the 0–255 scale', async () => {
+    const r = rng(7)
+    const smooth = (t: number): Frame => (x, y) => 90 + x * 0.2 + y * 0.1 + t
+    const noisy = (t: number): Frame => {
+      const field = new Float32Array(FRAG_SIZE * FRAG_SIZE).map(() => gauss(r) * 8)
+      return (x, y) => smooth(t)(x, y) + field[y * FRAG_SIZE + x]!
+    }
+    const m = await measure({ frag: frames(4, noisy) })
+    expect(m['noise']).toBeGreaterThan(6)
+    expect(m['noise']).toBeLessThan(10)
+  })
+
+  it('sees 8×8 blocking', async () => {
+    const blocky = (t: number): Frame => (x, y) => {
+      const bx = Math.floor(x / 8) * 8
+      const by = Math.floor(y / 8) * 8
+      return moving(t)(bx + 4, by + 4) * 0.7 + moving(t)(x, y) * 0.3
+    }
+    const m = await measure({ frag: frames(4, blocky) })
+    expect(m['blocking']).toBeGreaterThan(2)
+  })
+
+  it('sees banding as isolated steps between flat runs', async () => {
+    const ramp = (t: number): Frame => (x, y) => 40 + (x + y + t) * 0.3
+    const banded = (t: number): Frame => (x, y) => Math.floor(ramp(t)(x, y) / 6) * 6
+    const smooth = await measure({ frag: frames(4, (t) => (x, y) => ramp(t)(x, y) + ((x * 7 + y * 13) % 3) - 1) })
+    const m = await measure({ frag: frames(4, banded) })
+    expect(m['contours']).toBeGreaterThan(smooth['contours']! + 0.02)
+    expect(m['flat']).toBeGreaterThan(0.7)
+  })
+
+  it('sees combing in interlaced motion', async () => {
+    const woven = (t: number): Frame => (x, y) => (y % 2 === 0 ? moving(t)(x, y) : moving(t)(x + 6, y))
+    const m = await measure({ frag: frames(4, woven) })
+    expect(m['combing']).toBeGreaterThan(1.2)
+  })
+
+  it('sees black frames, exposure and colour cast in the global view', async () => {
+    const dark = await measure({ frag: frames(4, () => () => 2), glob: frames(4, () => () => [2, 2, 2]) as never })
+    expect(dark['black_frames']).toBeGreaterThan(0.9)
+    const blown = await measure({ frag: frames(4, moving), glob: Array.from({ length: 4 }, () => () => [250, 250, 250]) })
+    expect(blown['clipped_high']).toBeGreaterThan(0.9)
+    const blue = await measure({ frag: frames(4, moving), glob: Array.from({ length: 4 }, () => () => [60, 80, 200]) })
+    expect(blue['cast_cb']).toBeGreaterThan(0.1)
+    expect(blue['cast']).toBeGreaterThan(0.1)
+  })
+
+  it('sees repeated frames, flicker, steady pans and shake', async () => {
+    const frozen = await measure({ frag: frames(8, (t) => moving(t < 2 ? t : 2)) })
+    expect(frozen['repeated_frames']).toBeGreaterThan(0.6)
+
+    const glob = (ox: (t: number) => number, gain: (t: number) => number) =>
+      Array.from({ length: 10 }, (_, t) => (x: number, y: number) => {
+        const v = texture(0, 0)(x + ox(t), y) * gain(t)
+        return [v, v, v] as [number, number, number]
+      })
+    const steady = await measure({ frag: frames(10, moving), glob: glob((t) => 2 * t, () => 1) })
+    expect(steady['pan']).toBeGreaterThan(1.5)
+    expect(steady['pan']).toBeLessThan(2.5)
+    expect(steady['shake']).toBeLessThan(0.5)
+    const shaky = await measure({ frag: frames(10, moving), glob: glob((t) => (t % 2 ? 4 : -2), () => 1) })
+    expect(shaky['shake']).toBeGreaterThan(steady['shake']! + 2)
+    const flickering = await measure({ frag: frames(10, moving), glob: glob((t) => t, (t) => (t % 2 ? 1.25 : 0.8)) })
+    expect(flickering['flicker']).toBeGreaterThan(steady['flicker']! * 5)
+  })
+})
