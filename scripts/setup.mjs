@@ -132,11 +132,27 @@ function ensureChromium() {
   aptInstall(['chromium'], 'Chromium (for the end-to-end tests)')
 }
 
+// OpenCV's BRISQUE model (trained on the LIVE human study) and its reference image come from Debian's opencv-doc;
+// the tests that check our ONNX BRISQUE against OpenCV's figure need them. Unpacked into .cache/, not installed.
+function ensureOpenCvDoc() {
+  const marker = join(root, '.cache', 'opencv-doc', 'usr', 'share', 'doc', 'opencv-doc', 'examples', 'quality', 'brisque_model_live.yml')
+  if (existsSync(marker) || process.env.OPENCV_DOC_DIR) return
+  if (!onPath('apt-get')) {
+    log('opencv-doc is not available (no apt-get): the BRISQUE reference tests will be skipped')
+    return
+  }
+  log('fetching opencv-doc (BRISQUE reference model) into .cache/')
+  run('bash', [join(root, 'src', 'modelkit', 'brisque', 'fetch-opencv-doc.sh')])
+}
+
 try {
   await installNodeModules()
   ensureFfmpeg()
   nativeForElectron()
-  if (forTests) ensureChromium()
+  if (forTests) {
+    ensureChromium()
+    ensureOpenCvDoc()
+  }
   const ff = execFileSync(process.env.FFMPEG_PATH ?? 'ffmpeg', ['-hide_banner', '-version'], { encoding: 'utf8' }).split('\n')[0]
   log(`ready (${ff}; Electron ${electronBinary() ? 'present' : 'absent: browser mode'})`)
 } catch (err) {

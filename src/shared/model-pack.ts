@@ -25,6 +25,8 @@ const ViewBase = z.object({
    *  stepping down to at most `maxFps`), which temporal measures need; 'uniform' spreads them over the segment. */
   frames: z.number().int().min(1).max(512),
   sampling: z.enum(['consecutive', 'uniform']),
+  /** The model needs exactly `frames` frames (short segments loop their frames); otherwise up to `frames`. */
+  fixedCount: z.boolean().default(false),
   maxFps: z.number().positive().optional(),
   pixelFormat: z.enum(['gray', 'rgb']),
   /** Tensor layout: T=frames, C=channels, H, W; N=1 is the batch. */

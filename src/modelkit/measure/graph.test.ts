@@ -123,7 +123,7 @@ describe('measurement graph', () => {
   })
 
   it('sees black frames, exposure and colour cast in the global view', async () => {
-    const dark = await measure({ frag: frames(4, () => () => 2), glob: frames(4, () => () => [2, 2, 2]) as never })
+    const dark = await measure({ frag: frames(4, () => () => 2), glob: Array.from({ length: 4 }, () => () => [2, 2, 2] as [number, number, number]) })
     expect(dark['black_frames']).toBeGreaterThan(0.9)
     const blown = await measure({ frag: frames(4, moving), glob: Array.from({ length: 4 }, () => () => [250, 250, 250]) })
     expect(blown['clipped_high']).toBeGreaterThan(0.9)

@@ -31,10 +31,10 @@ export function doverLikeManifest(): ModelManifest {
     segmentSeconds: 8,
     views: [
       // Technical branch: 7×7 native-resolution 32×32 fragments, 32 frames two apart (frame_interval 2).
-      { name: 'technical', kind: 'fragments', grid: [7, 7], patch: [32, 32], align: 32, frames: 32, sampling: 'consecutive', maxFps: 15,
+      { name: 'technical', kind: 'fragments', grid: [7, 7], patch: [32, 32], align: 32, frames: 32, sampling: 'consecutive', fixedCount: true, maxFps: 15,
         pixelFormat: 'rgb', layout: 'NCTHW', dtype: 'float32', normalise: NORMALISE },
       // Aesthetic branch: the whole frame squeezed to 224×224, 32 frames over the segment.
-      { name: 'aesthetic', kind: 'resize', size: [224, 224], fit: 'stretch', frames: 32, sampling: 'uniform',
+      { name: 'aesthetic', kind: 'resize', size: [224, 224], fit: 'stretch', frames: 32, sampling: 'uniform', fixedCount: true,
         pixelFormat: 'rgb', layout: 'NCTHW', dtype: 'float32', normalise: NORMALISE }
     ],
     stages: [

@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { View, type View as ViewT } from '../../shared/model-pack'
+import { locateFfmpeg } from '../media/locate'
+import { probeFile } from '../media/probe'
+import { makeClip } from '../testing/media-fixtures'
+import { fragmentRects, frameStep, pickFrames, sampleSegments, samplerArgs, samplerFilter, toTensor, type SegmentFrames } from './sampler'
+
+const views: ViewT[] = [
+  View.parse({ name: 'frag', kind: 'fragments', grid: [4, 4], patch: [64, 64], align: 8, frames: 64, sampling: 'consecutive', maxFps: 30, pixelFormat: 'gray', layout: 'TCHW', dtype: 'uint8' }),
+  View.parse({ name: 'glob', kind: 'resize', size: [90, 160], fit: 'stretch', frames: 64, sampling: 'consecutive', maxFps: 30, pixelFormat: 'rgb', layout: 'TCHW', dtype: 'uint8' })
+]
+const frag = views[0] as Extract<ViewT, { kind: 'fragments' }>
+
+describe('sampler maths', () => {
+  it('places fragment patches on the alignment grid, inside the frame', () => {
+    const rects = fragmentRects(1920, 1080, frag)
+    expect(rects).toHaveLength(16)
+    for (const r of rects) {
+      expect(r.x % 8).toBe(0)
+      expect(r.y % 8).toBe(0)
+      expect(r.x + r.w).toBeLessThanOrEqual(1920)
+      expect(r.y + r.h).toBeLessThanOrEqual(1080)
+    }
+    expect(rects[0]).toEqual({ x: 208, y: 96, w: 64, h: 64 }) // centre (240, 135) less half a patch, snapped down
+    // A frame exactly the mosaic's size is tiled without overlap.
+    expect(fragmentRects(256, 256, frag).map((r) => [r.x, r.y])).toEqual(
+      [0, 64, 128, 192].flatMap((y) => [0, 64, 128, 192].map((x) => [x, y]))
+    )
+  })
+
+  it('steps high frame rates down without duplicating', () => {
+    expect(frameStep(25, views)).toBe(1)
+    expect(frameStep(30, views)).toBe(1)
+    expect(frameStep(29.97, views)).toBe(1)
+    expect(frameStep(50, views)).toBe(2)
+    expect(frameStep(59.94, views)).toBe(2)
+    expect(frameStep(120, views)).toBe(4)
+  })
+
+  it('builds one decode with a pipe per view, never resampling the frame rate', () => {
+    const args = samplerArgs('/v/a b.mp4', { width: 1280, height: 720, fps: 50 }, views)
+    expect(args).toContain('file:/v/a b.mp4')
+    expect(args.filter((a) => a === 'passthrough')).toHaveLength(2)
+    expect(args).toContain('pipe:1')
+    expect(args).toContain('pipe:3')
+    const { graph } = samplerFilter({ width: 1280, height: 720, fps: 50 }, views, 2)
+    expect(graph).toMatch(/^\[0:v\]select=not\(mod\(n\\,2\)\)\\?,/)
+    expect(graph).toContain('xstack=inputs=16')
+    expect(graph).toContain('scale=160:90')
+    // A 16×16 clip is scaled up until the 256×256 mosaic fits.
+    expect(samplerFilter({ width: 16, height: 16, fps: 25 }, views, 1).graph).toContain('scale=256:256')
+  })
+
+  it('picks frames: the middle run, uniform spreads, loops for fixed counts', () => {
+    const c = (frames: number, sampling: 'consecutive' | 'uniform', fixedCount = false) => View.parse({ ...frag, frames, sampling, fixedCount })
+    expect(pickFrames(10, c(4, 'consecutive'))).toEqual([3, 4, 5, 6])
+    expect(pickFrames(3, c(4, 'consecutive'))).toEqual([0, 1, 2])
+    expect(pickFrames(3, c(5, 'consecutive', true))).toEqual([0, 1, 2, 0, 1])
+    expect(pickFrames(10, c(2, 'uniform'))).toEqual([2, 7])
+    expect(pickFrames(1, c(3, 'uniform', true))).toEqual([0, 0, 0])
+  })
+
+  it('lays tensors out as declared, with normalisation', () => {
+    // A 1×2 view (below the schema's minimum size) keeps the arithmetic readable.
+    const rgb: ViewT = { name: 'x', kind: 'resize', size: [1, 2], fit: 'stretch', frames: 2, sampling: 'uniform', fixedCount: false, pixelFormat: 'rgb', layout: 'NCTHW', dtype: 'float32', normalise: { scale: 1, mean: [10, 20, 30], std: [2, 4, 5] } }
+    const f0 = Uint8Array.from([10, 20, 30, 12, 24, 35])
+    const f1 = Uint8Array.from([14, 28, 40, 10, 20, 30])
+    const t = toTensor(rgb, [f0, f1], [0, 1])
+    expect(t.dims).toEqual([1, 3, 2, 1, 2])
+    // channel R, frames 0 and 1: (10−10)/2, (12−10)/2 | (14−10)/2, (10−10)/2
+    expect(Array.from(t.data as Float32Array).slice(0, 4)).toEqual([0, 1, 2, 0])
+    expect(Array.from(t.data as Float32Array).slice(8, 12)).toEqual([0, 1, 2, 0]) // channel B: (30−30)/5, (35−30)/5 | (40−30)/5, 0
+  })
+})
+
+describe('sampling real clips', () => {
+  let dir: string
+  const { ffmpeg, ffprobe } = locateFfmpeg()
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vqa-sampler-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  const run = async (file: string, seconds: number) => {
+    const info = await probeFile(ffprobe, file)
+    const segs: SegmentFrames[] = []
+    const res = await sampleSegments(ffmpeg, file, { width: info.displayWidth, height: info.displayHeight, fps: info.fps ?? 25 }, views, seconds, async (s) => {
+      segs.push(s)
+    })
+    return { res, segs }
+  }
+
+  it('cuts a clip into segments, the short tail joining the last one', async () => {
+    const file = await makeClip(join(dir, 'a.mp4'), { seconds: 4.8, width: 640, height: 360, fps: 25 })
+    const { res, segs } = await run(file, 2)
+    expect(res.frames).toBe(120)
+    expect(segs.map((s) => s.frames['frag']!.length)).toEqual([50, 70])
+    expect(segs.map((s) => [s.start, s.end])).toEqual([[0, 2], [2, 4.8]])
+    expect(segs[0]!.frames['frag']![0]!.length).toBe(256 * 256)
+    expect(segs[0]!.frames['glob']![0]!.length).toBe(90 * 160 * 3)
+  })
+
+  it('handles tiny, rotated, 10-bit and 50 fps sources', async () => {
+    const tiny = await makeClip(join(dir, 'tiny.mp4'), { seconds: 1, width: 16, height: 16 })
+    expect((await run(tiny, 2)).res.frames).toBe(25)
+    const rotated = await makeClip(join(dir, 'rot.mp4'), { seconds: 1, width: 320, height: 180, rotation: 90 })
+    expect((await run(rotated, 2)).segs).toHaveLength(1)
+    const deep = await makeClip(join(dir, 'deep.mkv'), { seconds: 1, width: 320, height: 180, codec: 'hevc', pixFmt: 'yuv420p10le' })
+    expect((await run(deep, 2)).res.frames).toBe(25)
+    const fast = await makeClip(join(dir, 'fast.mp4'), { seconds: 2, width: 320, height: 180, fps: 50 })
+    expect((await run(fast, 2)).res.frames).toBe(50) // 100 source frames, every second one
+  })
+
+  it('fails with a clear error on a file it cannot decode', async () => {
+    await expect(
+      sampleSegments(ffmpeg, join(dir, 'missing.mp4'), { width: 64, height: 64, fps: 25 }, views, 2, async () => undefined)
+    ).rejects.toThrow(/could not decode/)
+  })
+})

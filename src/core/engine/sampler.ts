@@ -1,0 +1,293 @@
+/**
+ * From a video file to a pack's input views, segment by segment. One ffmpeg process decodes the file once, steps
+ * frames down to the rate the views need, and writes one raw stream per view (fragments mosaic, resized frames) to
+ * its own pipe. Segments are handed over as soon as they are complete, so memory stays bounded by one segment
+ * whatever the length of the file.
+ *
+ * The filtergraph and the tensor layout are pure functions (tested without spawning); `sampleSegments` spawns.
+ */
+import { spawn } from 'node:child_process'
+import type { Readable } from 'node:stream'
+import type { View } from '../../shared/model-pack'
+import type { TensorIn } from './ort'
+
+export interface SourceGeometry {
+  /** Display size, after rotation (ffmpeg auto-rotates when decoding). */
+  width: number
+  height: number
+  fps: number
+}
+
+export interface Rect {
+  x: number
+  y: number
+  w: number
+  h: number
+}
+
+/** Pure: where each fragment patch is cut from a frame of `width`×`height`. Origins on the `align` grid. */
+export function fragmentRects(width: number, height: number, view: Extract<View, { kind: 'fragments' }>): Rect[] {
+  const [rows, cols] = view.grid
+  const [ph, pw] = view.patch
+  const a = view.align
+  const rects: Rect[] = []
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const snap = (centre: number, size: number, limit: number): number => {
+        const max = Math.max(0, Math.floor((limit - size) / a) * a)
+        return Math.min(max, Math.max(0, Math.floor((centre - size / 2) / a) * a))
+      }
+      rects.push({ x: snap(((c + 0.5) * width) / cols, pw, width), y: snap(((r + 0.5) * height) / rows, ph, height), w: pw, h: ph })
+    }
+  }
+  return rects
+}
+
+/** Pure: one frame in `step` keeps the views at or under their frame-rate cap, without ever duplicating a frame. */
+export function frameStep(sourceFps: number, views: readonly View[]): number {
+  const cap = Math.min(...views.map((v) => v.maxFps ?? 30))
+  return Math.max(1, Math.ceil(sourceFps / cap - 1e-6))
+}
+
+const esc = (s: string): string => s.replace(/,/g, '\\,')
+
+/** Pure: the -filter_complex graph and the labels of its outputs, in view order. */
+export function samplerFilter(src: SourceGeometry, views: readonly View[], step: number): { graph: string; outputs: string[] } {
+  const parts: string[] = []
+  const outs = views.map((_, i) => `out${i}`)
+  const select = step > 1 ? `select=${esc(`not(mod(n,${step}))`)},` : ''
+  // Frames smaller than the fragment grid (16×16 clips) are scaled up until the patches fit, rather than failing.
+  const fragNeed = views
+    .filter((v): v is Extract<View, { kind: 'fragments' }> => v.kind === 'fragments')
+    .map((v) => Math.max((v.patch[1] * v.grid[1]) / src.width, (v.patch[0] * v.grid[0]) / src.height))
+  const up = Math.max(1, ...fragNeed)
+  const W = up > 1 ? Math.ceil((src.width * up) / 2) * 2 : src.width
+  const H = up > 1 ? Math.ceil((src.height * up) / 2) * 2 : src.height
+  const base = up > 1 ? `scale=${W}:${H}:flags=bicubic,` : ''
+  parts.push(`[0:v]${select}${base}setsar=1,split=${views.length}${views.map((_, i) => `[v${i}]`).join('')}`)
+  views.forEach((view, i) => {
+    const fmt = view.pixelFormat === 'gray' ? 'gray' : 'rgb24'
+    if (view.kind === 'resize') {
+      const [h, w] = view.size
+      const fit =
+        view.fit === 'stretch'
+          ? `scale=${w}:${h}:flags=area`
+          : view.fit === 'pad'
+            ? `scale=${w}:${h}:force_original_aspect_ratio=decrease:flags=area,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2`
+            : `scale=${w}:${h}:force_original_aspect_ratio=increase:flags=area,crop=${w}:${h}`
+      parts.push(`[v${i}]${fit},format=${fmt}[${outs[i]}]`)
+      return
+    }
+    const rects = fragmentRects(W, H, view)
+    if (rects.length === 1) {
+      const r = rects[0]!
+      parts.push(`[v${i}]crop=${r.w}:${r.h}:${r.x}:${r.y},format=${fmt}[${outs[i]}]`)
+      return
+    }
+    const labels = rects.map((_, k) => `[f${i}_${k}]`)
+    parts.push(`[v${i}]format=${fmt},split=${rects.length}${labels.join('')}`)
+    rects.forEach((r, k) => parts.push(`[f${i}_${k}]crop=${r.w}:${r.h}:${r.x}:${r.y}[c${i}_${k}]`))
+    const [, cols] = view.grid
+    const [ph, pw] = view.patch
+    const layout = rects.map((_, k) => `${(k % cols) * pw}_${Math.floor(k / cols) * ph}`).join('|')
+    parts.push(`${rects.map((_, k) => `[c${i}_${k}]`).join('')}xstack=inputs=${rects.length}:layout=${layout}[${outs[i]}]`)
+  })
+  return { graph: parts.join(';'), outputs: outs }
+}
+
+/** Bytes of one frame of a view as ffmpeg writes it. */
+export function frameBytes(view: View): number {
+  const [h, w] = view.kind === 'resize' ? view.size : [view.patch[0] * view.grid[0], view.patch[1] * view.grid[1]]
+  return h * w * (view.pixelFormat === 'gray' ? 1 : 3)
+}
+
+export function viewSize(view: View): [number, number] {
+  return view.kind === 'resize' ? view.size : [view.patch[0] * view.grid[0], view.patch[1] * view.grid[1]]
+}
+
+/** Pure: the ffmpeg argv. Pipes 1, 3, 4, … carry the views in order. */
+export function samplerArgs(file: string, src: SourceGeometry, views: readonly View[], opts: { start?: number; duration?: number; threads?: number } = {}): string[] {
+  const step = frameStep(src.fps, views)
+  const { graph, outputs } = samplerFilter(src, views, step)
+  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin']
+  if (opts.threads) args.push('-threads', String(opts.threads))
+  if (opts.start) args.push('-ss', opts.start.toFixed(3))
+  args.push('-i', `file:${file}`)
+  if (opts.duration) args.push('-t', opts.duration.toFixed(3))
+  args.push('-filter_complex', graph)
+  outputs.forEach((o, i) => {
+    // passthrough: never duplicate or drop frames to fit a rate — a made-up repeat would read as a freeze.
+    args.push('-map', `[${o}]`, '-fps_mode', 'passthrough', '-f', 'rawvideo', i === 0 ? 'pipe:1' : `pipe:${i + 2}`)
+  })
+  return args
+}
+
+/** Pure: which of `n` frames a view takes (indices into the segment's frames). */
+export function pickFrames(n: number, view: View): number[] {
+  if (n === 0) return []
+  const want = view.frames
+  if (view.sampling === 'uniform') {
+    const count = view.fixedCount ? want : Math.min(want, n)
+    return Array.from({ length: count }, (_, i) => Math.min(n - 1, Math.floor(((i + 0.5) * n) / count)))
+  }
+  // Consecutive: the middle `want` frames, looped when the model needs a fixed count the segment cannot fill.
+  if (n >= want) {
+    const start = Math.floor((n - want) / 2)
+    return Array.from({ length: want }, (_, i) => start + i)
+  }
+  const count = view.fixedCount ? want : n
+  return Array.from({ length: count }, (_, i) => i % n)
+}
+
+/** Pure: raw frames → the tensor the view declares (layout, dtype, normalisation). */
+export function toTensor(view: View, frames: readonly Uint8Array[], pick: readonly number[]): TensorIn {
+  const [h, w] = viewSize(view)
+  const C = view.pixelFormat === 'gray' ? 1 : 3
+  const T = pick.length
+  const plane = h * w
+  const n = T * C * plane
+  const norm = view.normalise
+  const out = view.dtype === 'uint8' ? new Uint8Array(n) : new Float32Array(n)
+  // Index of (t, c, pixel) in the output for each layout; the input is packed RGBRGB… or gray.
+  const index =
+    view.layout === 'NCTHW' ? (t: number, c: number, p: number) => (c * T + t) * plane + p : (t: number, c: number, p: number) => (t * C + c) * plane + p
+  for (let t = 0; t < T; t++) {
+    const src = frames[pick[t]!]!
+    for (let c = 0; c < C; c++) {
+      const scale = norm ? norm.scale / (norm.std[c] ?? norm.std[0]!) : 1
+      const offset = norm ? (norm.mean[c] ?? norm.mean[0]!) / (norm.std[c] ?? norm.std[0]!) : 0
+      for (let p = 0; p < plane; p++) {
+        const v = src[p * C + c]!
+        out[index(t, c, p)] = view.dtype === 'uint8' ? v : v * scale - offset
+      }
+    }
+  }
+  const dims = view.layout === 'TCHW' ? [T, C, h, w] : view.layout === 'NCTHW' ? [1, C, T, h, w] : [1, T, C, h, w]
+  return { data: out, dims }
+}
+
+export interface SegmentFrames {
+  index: number
+  start: number
+  end: number
+  /** Raw frames per view name, in decode order. */
+  frames: Record<string, Uint8Array[]>
+  /** Source frames per sampled frame (the step), to turn counts back into time. */
+  step: number
+}
+
+export class DecodeError extends Error {
+  constructor(
+    message: string,
+    readonly stderrTail: string
+  ) {
+    super(message)
+    this.name = 'DecodeError'
+  }
+}
+
+/**
+ * Decodes `file` once and calls `onSegment` for each complete segment (awaited: decoding waits while a segment is
+ * being scored, which bounds memory). Segment boundaries come from the stepped frame count and the source rate.
+ */
+export async function sampleSegments(
+  ffmpeg: string,
+  file: string,
+  src: SourceGeometry,
+  views: readonly View[],
+  segmentSeconds: number,
+  onSegment: (s: SegmentFrames) => Promise<void>,
+  opts: { signal?: AbortSignal; threads?: number; duration?: number | null } = {}
+): Promise<{ frames: number; segments: number }> {
+  const step = frameStep(src.fps, views)
+  const args = samplerArgs(file, src, views, { threads: opts.threads })
+  const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...views.slice(1).map(() => 'pipe' as const)]
+  const child = spawn(ffmpeg, args, { stdio })
+  let stderr = ''
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4096)
+  })
+  const onAbort = (): void => {
+    child.kill('SIGKILL')
+  }
+  opts.signal?.addEventListener('abort', onAbort, { once: true })
+  const streams = views.map((_, i) => child.stdio[i === 0 ? 1 : i + 2] as Readable)
+  const sizes = views.map(frameBytes)
+  const perSegment = Math.max(1, Math.round((segmentSeconds * src.fps) / step))
+  const dt = step / src.fps
+
+  // Each view's stream is cut into frames; a segment is emitted once every view has delivered its frames.
+  const queues: Uint8Array[][] = views.map(() => [])
+  const partial: Array<Buffer[]> = views.map(() => [])
+  const partialBytes = views.map(() => 0)
+  let segmentIndex = 0
+  let total = 0
+  let chain: Promise<void> = Promise.resolve()
+  let pending = 0
+  let failure: unknown = null
+
+  const flush = (final: boolean): void => {
+    for (;;) {
+      const ready = Math.min(...queues.map((q) => q.length))
+      // A full segment goes out only once half of the next one is there too, so the clip's tail (under half a
+      // segment) joins the last segment instead of becoming a sliver too short to measure motion in.
+      let take: number
+      if (ready >= perSegment * 1.5) take = perSegment
+      else if (final && ready > 0) take = ready
+      else return
+      const frames: Record<string, Uint8Array[]> = {}
+      views.forEach((v, i) => (frames[v.name] = queues[i]!.splice(0, take)))
+      const index = segmentIndex++
+      const first = total
+      const seg: SegmentFrames = { index, start: first * dt, end: (first + take) * dt, frames, step }
+      total += take
+      // Back-pressure: the pipes stay paused until every handed-over segment is scored, so at most one segment
+      // (plus what sits in the pipes) is ever in memory.
+      streams.forEach((s) => s.pause())
+      pending++
+      chain = chain
+        .then(() => (failure ? undefined : onSegment(seg)))
+        .catch((err: unknown) => {
+          failure = err
+          child.kill('SIGKILL')
+        })
+        .finally(() => {
+          if (--pending === 0) streams.forEach((s) => s.resume())
+        })
+    }
+  }
+
+  streams.forEach((s, i) => {
+    s.on('data', (chunk: Buffer) => {
+      partial[i]!.push(chunk)
+      partialBytes[i]! += chunk.length
+      const size = sizes[i]!
+      if (partialBytes[i]! < size) return
+      const buf = Buffer.concat(partial[i]!)
+      let off = 0
+      while (buf.length - off >= size) {
+        queues[i]!.push(new Uint8Array(buf.subarray(off, off + size)))
+        off += size
+      }
+      partial[i] = off < buf.length ? [buf.subarray(off)] : []
+      partialBytes[i] = buf.length - off
+      flush(false)
+    })
+  })
+
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', (e) => reject(new DecodeError(`ffmpeg could not start: ${e.message}`, '')))
+    child.on('close', resolve)
+  })
+  opts.signal?.removeEventListener('abort', onAbort)
+  if (opts.signal?.aborted) throw new DOMException('Aborted', 'AbortError')
+  if (!failure) flush(true)
+  await chain
+  if (failure) throw failure
+  if (code !== 0) {
+    const last = stderr.trim().split('\n').pop() ?? ''
+    throw new DecodeError(`ffmpeg could not decode the video${last ? `: ${last}` : ''}`, stderr)
+  }
+  if (total === 0) throw new DecodeError('ffmpeg decoded no frames from this file', stderr)
+  return { frames: total, segments: segmentIndex }
+}
