@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node'
 import { parseFileStorageYaml, parseOpenCvRange, parseOpenCvSvr, type FeatureRange, type SvrRbfModel } from './opencv-model'
 import { aggdRatio, brisqueScore, gammaGrid, gaussianKernel, resizeCubic, rgb24ToGrayOpenCV } from './reference'
 import { buildBrisqueModel } from './graph'
-import { attr, GraphBuilder, OMITTED } from '../onnx/graph'
+import { attr, GraphBuilder, OMITTED } from '../../core/onnx/graph'
 
 // The OpenCV files come from Debian's opencv-doc package; fetch-opencv-doc.sh unpacks it (no system install).
 const OPENCV_DOC_DIR = process.env.OPENCV_DOC_DIR ?? join(__dirname, '..', '..', '..', '.cache', 'opencv-doc', 'usr', 'share', 'doc', 'opencv-doc')

@@ -6,8 +6,8 @@
 //                   0–255, already rounded to integers; see rgb24ToGrayOpenCV). H and W are dynamic, at least 8.
 // Output `features` float32 [1, 36]: the raw BRISQUE features (before range scaling), OpenCV's order.
 // Output `score`    float32 [1]: OpenCV's BRISQUE score, clamped to [0, 100]; lower is better.
-import { attr, GraphBuilder, OMITTED, tensor, type Value } from '../onnx/graph'
-import { add, cast, concat, conv2d, div, END, gather, mul, pad, reduce, reduceSum, reshape, slice, sub, unary } from '../onnx/ops'
+import { attr, GraphBuilder, OMITTED, tensor, type Value } from '../../core/onnx/graph'
+import { add, cast, concat, conv2d, div, END, gather, mul, pad, reduce, reduceSum, reshape, slice, sub, unary } from '../../core/onnx/ops'
 import type { FeatureRange, SvrRbfModel } from './opencv-model'
 import { aggdRatio, gammaFn, gammaGrid, gaussianKernel, PAIR_SHIFTS } from './reference'
 

@@ -10,8 +10,8 @@
  * Output:
  *   features float32 [1, F]       in the order of MEASUREMENTS
  */
-import { attr, GraphBuilder, tensor, type Value } from '../onnx/graph'
-import { add, cast, concat, conv2d, div, mul, reduce, reduceMean, reshape, slice, sub, unary, END } from '../onnx/ops'
+import { attr, GraphBuilder, tensor, type Value } from '../../core/onnx/graph'
+import { add, cast, concat, conv2d, div, mul, reduce, reduceMean, reshape, slice, sub, unary, END } from '../../core/onnx/ops'
 
 export const FRAG_SIZE = 256
 export const PATCH = 64

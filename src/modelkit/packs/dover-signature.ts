@@ -7,8 +7,8 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ModelManifest } from '../../shared/model-pack'
-import { GraphBuilder, tensor } from '../onnx/graph'
-import { matmul, reduceMean } from '../onnx/ops'
+import { GraphBuilder, tensor } from '../../core/onnx/graph'
+import { matmul, reduceMean } from '../../core/onnx/ops'
 
 /** DOVER's ImageNet normalisation on 0–255 pixels. */
 const NORMALISE = { scale: 1, mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375] }

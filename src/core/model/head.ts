@@ -1,0 +1,160 @@
+/**
+ * The learned head of the default pack: a small MLP from the measurements to (a) a distribution over the five
+ * quality levels — score = its expectation, as Q-Align does — and (b) a severity in [0, 1] per distortion.
+ *
+ * Written directly on TensorFlow.js variables (not the Layers API) because the same forward pass serves plain
+ * training here and GRPO fine-tuning (#6), and the ONNX export below must mirror it op for op.
+ */
+import * as tf from '@tensorflow/tfjs'
+import { attr, GraphBuilder, tensor } from '../onnx/graph'
+import { add, concat, gemm, mul, sub, unary } from '../onnx/ops'
+
+export const LEVELS = 5
+
+export interface HeadSpec {
+  /** Input names, in order: the measurements, then BRISQUE. */
+  inputs: string[]
+  /** Per input: > 0 means "use log(|x| + offset)", 0 means "use x as is". */
+  logOffsets: number[]
+  /** Standardisation after the transform, fitted on the training set. */
+  mean: number[]
+  std: number[]
+  hidden: number[]
+  distortions: string[]
+}
+
+export interface HeadWeights {
+  spec: HeadSpec
+  /** Dense layers: kernel [in, out] row-major, bias [out]; hidden layers, then the levels and severities layers. */
+  layers: Array<{ name: string; kernel: number[]; bias: number[]; inSize: number; outSize: number }>
+}
+
+export class Head {
+  readonly vars: tf.Variable[]
+  private constructor(
+    readonly spec: HeadSpec,
+    private readonly dense: Array<{ name: string; w: tf.Variable; b: tf.Variable }>
+  ) {
+    this.vars = dense.flatMap((d) => [d.w, d.b])
+  }
+
+  static create(spec: HeadSpec, seed = 1): Head {
+    const sizes = [spec.inputs.length, ...spec.hidden]
+    const dense: Array<{ name: string; w: tf.Variable; b: tf.Variable }> = []
+    const layer = (name: string, inSize: number, outSize: number, s: number) => ({
+      name,
+      // He initialisation for ReLU layers, seeded so training is reproducible.
+      w: tf.variable(tf.randomNormal([inSize, outSize], 0, Math.sqrt(2 / inSize), 'float32', s)),
+      b: tf.variable(tf.zeros([outSize]))
+    })
+    for (let i = 1; i < sizes.length; i++) dense.push(layer(`hidden${i}`, sizes[i - 1]!, sizes[i]!, seed + i))
+    const last = sizes[sizes.length - 1]!
+    dense.push(layer('levels', last, LEVELS, seed + 101))
+    dense.push(layer('severities', last, spec.distortions.length, seed + 102))
+    return new Head(spec, dense)
+  }
+
+  static fromWeights(w: HeadWeights): Head {
+    const dense = w.layers.map((l) => ({
+      name: l.name,
+      w: tf.variable(tf.tensor2d(l.kernel, [l.inSize, l.outSize])),
+      b: tf.variable(tf.tensor1d(l.bias))
+    }))
+    return new Head(w.spec, dense)
+  }
+
+  /** The transform + standardisation, as in the ONNX graph. x: [N, inputs]. */
+  preprocess(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const offsets = tf.tensor1d(this.spec.logOffsets.map((o) => (o > 0 ? o : 1)))
+      const mask = tf.tensor1d(this.spec.logOffsets.map((o) => (o > 0 ? 1 : 0)))
+      const logged = tf.log(tf.add(tf.abs(x), offsets))
+      const mixed = tf.add(tf.mul(logged, mask), tf.mul(x, tf.sub(1, mask)))
+      const z = tf.div(tf.sub(mixed, tf.tensor1d(this.spec.mean)), tf.tensor1d(this.spec.std))
+      return tf.clipByValue(z, -6, 6) as tf.Tensor2D
+    })
+  }
+
+  /** Logits over levels [N, 5] and severities [N, D] (after the sigmoid). */
+  forward(x: tf.Tensor2D): { logits: tf.Tensor2D; severities: tf.Tensor2D } {
+    return tf.tidy(() => {
+      let h: tf.Tensor2D = this.preprocess(x)
+      const hidden = this.dense.slice(0, -2)
+      for (const d of hidden) h = tf.relu(tf.add(tf.matMul(h, d.w), d.b)) as tf.Tensor2D
+      const [lv, sv] = this.dense.slice(-2) as [(typeof this.dense)[0], (typeof this.dense)[0]]
+      return {
+        logits: tf.add(tf.matMul(h, lv.w), lv.b) as tf.Tensor2D,
+        severities: tf.sigmoid(tf.add(tf.matMul(h, sv.w), sv.b)) as tf.Tensor2D
+      }
+    })
+  }
+
+  /** Level probabilities, scores (expectation on 1–5) and severities, as plain arrays. */
+  predict(rows: number[][]): { probs: number[][]; scores: number[]; severities: number[][] } {
+    return tf.tidy(() => {
+      const { logits, severities } = this.forward(tf.tensor2d(rows, [rows.length, this.spec.inputs.length]))
+      const probs = tf.softmax(logits)
+      const scores = tf.sum(tf.mul(probs, tf.tensor1d([1, 2, 3, 4, 5])), 1)
+      return { probs: probs.arraySync() as number[][], scores: scores.arraySync() as number[], severities: severities.arraySync() as number[][] }
+    })
+  }
+
+  weights(): HeadWeights {
+    return {
+      spec: this.spec,
+      layers: this.dense.map((d) => ({
+        name: d.name,
+        kernel: Array.from(d.w.dataSync()),
+        bias: Array.from(d.b.dataSync()),
+        inSize: d.w.shape[0]!,
+        outSize: d.w.shape[1]!
+      }))
+    }
+  }
+
+  /** A frozen copy (the GRPO reference policy). */
+  clone(): Head {
+    return Head.fromWeights(this.weights())
+  }
+
+  dispose(): void {
+    for (const v of this.vars) v.dispose()
+  }
+}
+
+/**
+ * The head as ONNX, op for op the same maths as `Head.forward` + softmax. Inputs: `measurements` [N, M] and
+ * `brisque` [N, 1] (concatenated in `spec.inputs` order); outputs `levels` [N, 5] and `severities` [N, D].
+ */
+export function headToOnnx(w: HeadWeights): Uint8Array {
+  const { spec } = w
+  const g = new GraphBuilder({ name: 'vqa-head', docString: 'VQA Inspector quality head; see src/core/model/head.ts' })
+  const M = spec.inputs.length - 1
+  const meas = g.input('measurements', 'float32', ['N', M])
+  const brisque = g.input('brisque', 'float32', ['N', 1])
+  const x = concat(g, [meas, brisque], 1)
+  const f = (v: number[]) => g.constant(tensor.float32(v, [1, v.length]))
+  const offsets = f(spec.logOffsets.map((o) => (o > 0 ? o : 1)))
+  const mask = f(spec.logOffsets.map((o) => (o > 0 ? 1 : 0)))
+  const logged = unary(g, 'Log', add(g, unary(g, 'Abs', x), offsets))
+  const mixed = add(g, mul(g, logged, mask), mul(g, x, sub(g, g.scalar(1), mask)))
+  const z = g.node('Clip', [g.node('Div', [sub(g, mixed, f(spec.mean)), f(spec.std)]), g.scalar(-6), g.scalar(6)])
+  let h = z
+  const layers = w.layers
+  for (const l of layers.slice(0, -2)) {
+    h = g.node('Relu', [gemm(g, h, tensor.float32(l.kernel, [l.inSize, l.outSize]), tensor.float32(l.bias, [l.outSize]))])
+  }
+  const [lv, sv] = layers.slice(-2) as [HeadWeights['layers'][0], HeadWeights['layers'][0]]
+  const logits = gemm(g, h, tensor.float32(lv.kernel, [lv.inSize, lv.outSize]), tensor.float32(lv.bias, [lv.outSize]))
+  const sev = g.node('Sigmoid', [gemm(g, h, tensor.float32(sv.kernel, [sv.inSize, sv.outSize]), tensor.float32(sv.bias, [sv.outSize]))])
+  g.output(g.node('Softmax', [logits], { axis: attr.int(1) }), 'levels', 'float32', ['N', LEVELS])
+  g.output(sev, 'severities', 'float32', ['N', spec.distortions.length])
+  return g.toBytes()
+}
+
+/** Soft target over the five levels for a 1–5 score: a Gaussian (σ = 0.5) around it, as Q-Align's soft labels. */
+export function levelTarget(score: number, sigma = 0.5): number[] {
+  const raw = [1, 2, 3, 4, 5].map((k) => Math.exp(-((k - score) ** 2) / (2 * sigma * sigma)))
+  const sum = raw.reduce((a, b) => a + b, 0)
+  return raw.map((v) => v / sum)
+}
