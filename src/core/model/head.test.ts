@@ -25,7 +25,7 @@ describe('quality head', () => {
     const session = await new OrtEngine('cpu', 1).load(headToOnnx(head.weights()))
     const out = await session.run({
       measurements: { data: Float32Array.from(rows.flatMap((r) => r.slice(0, 3))), dims: [3, 3] },
-      brisque: { data: Float32Array.from(rows.map((r) => r[3]!)), dims: [3, 1] }
+      brisque: { data: Float32Array.from(rows.map((r) => r[3]!)), dims: [3] }
     })
     const levels = Array.from(out['levels']!.data as Float32Array)
     const sev = Array.from(out['severities']!.data as Float32Array)

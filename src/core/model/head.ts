@@ -124,15 +124,15 @@ export class Head {
 
 /**
  * The head as ONNX, op for op the same maths as `Head.forward` + softmax. Inputs: `measurements` [N, M] and
- * `brisque` [N, 1] (concatenated in `spec.inputs` order); outputs `levels` [N, 5] and `severities` [N, D].
+ * `brisque` [N] (concatenated in `spec.inputs` order); outputs `levels` [N, 5] and `severities` [N, D].
  */
 export function headToOnnx(w: HeadWeights): Uint8Array {
   const { spec } = w
   const g = new GraphBuilder({ name: 'vqa-head', docString: 'VQA Inspector quality head; see src/core/model/head.ts' })
   const M = spec.inputs.length - 1
   const meas = g.input('measurements', 'float32', ['N', M])
-  const brisque = g.input('brisque', 'float32', ['N', 1])
-  const x = concat(g, [meas, brisque], 1)
+  const brisque = g.input('brisque', 'float32', ['N'])
+  const x = concat(g, [meas, g.node('Reshape', [brisque, g.int64s([-1, 1])])], 1)
   const f = (v: number[]) => g.constant(tensor.float32(v, [1, v.length]))
   const offsets = f(spec.logOffsets.map((o) => (o > 0 ? o : 1)))
   const mask = f(spec.logOffsets.map((o) => (o > 0 ? 1 : 0)))

@@ -1,0 +1,95 @@
+/**
+ * Scoring one file with a pack: decode once (sampler), run the pack on each segment, and read its outputs as a
+ * score, level probabilities, distortion severities and the measured evidence.
+ */
+import type { ModelManifest, View } from '../../shared/model-pack'
+import { scoresFrom, type LoadedPack } from './pack'
+import { pickFrames, sampleSegments, toTensor, type SourceGeometry } from './sampler'
+import type { TensorIn, TensorOut } from './ort'
+
+export interface SegmentResult {
+  index: number
+  start: number
+  end: number
+  score: number
+  /** Probability per level (bad … excellent), when the pack gives levels. */
+  levels: number[] | null
+  severities: Record<string, number>
+  evidence: Record<string, number>
+  frames: number
+  /** Too few frames to measure motion: temporal findings are not reported for this segment. */
+  temporalValid: boolean
+  /** Every stage output, for tools (feature extraction, debugging). */
+  values: Map<string, TensorOut>
+}
+
+/** Temporal measures need a few consecutive frames (second differences). */
+export const MIN_TEMPORAL_FRAMES = 4
+
+/** Pure: the tensor for one view from one segment's frames. */
+export function viewTensor(view: View, frames: readonly Uint8Array[]): TensorIn {
+  let pick = pickFrames(frames.length, view)
+  if (view.sampling === 'consecutive' && !view.fixedCount && pick.length < MIN_TEMPORAL_FRAMES) {
+    pick = Array.from({ length: MIN_TEMPORAL_FRAMES }, (_, i) => pick[i % pick.length]!)
+  }
+  return toTensor(view, frames, pick)
+}
+
+/** Pure: severities and evidence by name from a pack's outputs for batch item `i`. */
+export function namedOutputs(manifest: ModelManifest, values: Map<string, TensorOut>, i = 0): { severities: Record<string, number>; evidence: Record<string, number> } {
+  const severities: Record<string, number> = {}
+  const evidence: Record<string, number> = {}
+  const sev = manifest.outputs.severities ? values.get(manifest.outputs.severities) : undefined
+  if (sev) {
+    const D = manifest.distortions.length
+    manifest.distortions.forEach((d, k) => (severities[d.id] = Number(sev.data[i * D + k])))
+  }
+  const ev = manifest.outputs.evidence
+  const evT = ev ? values.get(ev.from) : undefined
+  if (ev && evT) {
+    const E = ev.names.length
+    ev.names.forEach((name, k) => (evidence[name] = Number(evT.data[i * E + k])))
+  }
+  return { severities, evidence }
+}
+
+export async function analyzeFile(
+  pack: LoadedPack,
+  ffmpeg: string,
+  file: string,
+  geometry: SourceGeometry,
+  opts: { segmentSeconds?: number; signal?: AbortSignal; onSegment?: (s: SegmentResult) => void; threads?: number } = {}
+): Promise<SegmentResult[]> {
+  const { manifest } = pack
+  const results: SegmentResult[] = []
+  await sampleSegments(
+    ffmpeg,
+    file,
+    geometry,
+    manifest.views,
+    opts.segmentSeconds ?? manifest.segmentSeconds,
+    async (seg) => {
+      const feeds: Record<string, TensorIn> = {}
+      for (const view of manifest.views) feeds[view.name] = viewTensor(view, seg.frames[view.name] ?? [])
+      const values = await pack.run(feeds)
+      const [score] = scoresFrom(manifest, values)
+      const levelsT = manifest.outputs.score.kind === 'levels' ? values.get(manifest.outputs.score.from) : undefined
+      const frames = Math.max(...Object.values(seg.frames).map((f) => f.length))
+      const result: SegmentResult = {
+        index: seg.index,
+        start: seg.start,
+        end: seg.end,
+        score: score ?? NaN,
+        levels: levelsT ? Array.from(levelsT.data as Float32Array).slice(0, 5) : null,
+        ...namedOutputs(manifest, values),
+        frames,
+        temporalValid: frames >= MIN_TEMPORAL_FRAMES,
+        values
+      }
+      results.push(result)
+      opts.onSegment?.(result)
+    },
+    { signal: opts.signal, threads: opts.threads }
+  )
+  return results
+}

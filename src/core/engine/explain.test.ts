@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { clipSummary, explainSegment, formatTime, levelWord, strengthOf } from './explain'
+
+const base = { start: 12, end: 16, score: 2.1, temporalValid: true }
+
+describe('segment explanations', () => {
+  it('names the strongest distortions with the measured values behind them', () => {
+    const e = explainSegment({
+      ...base,
+      severities: { blocking: 0.8, noise: 0.35, blur: 0.1 },
+      evidence: { blocking: 2.31, motion: 0.08, noise: 4.12, blur: 0.2, detail: 9 }
+    })
+    expect(e.sentence).toBe(
+      '00:12–00:16: heavy blocking typical of low-bitrate compression during fast motion (block-edge ratio 2.31×); slight noise or grain (σ ≈ 4.1 on 0–255).'
+    )
+    expect(e.findings.map((x) => x.distortion)).toEqual(['blocking', 'noise'])
+    expect(e.findings[0]!.evidence).toEqual({ blocking: 2.31, motion: 0.08 })
+  })
+
+  it('says so when nothing stands out', () => {
+    expect(explainSegment({ ...base, score: 4.4, severities: { blur: 0.1 }, evidence: {} }).sentence).toBe('00:12–00:16: no clear defect (4.40, good).')
+  })
+
+  it('does not report motion findings where there were too few frames to measure motion', () => {
+    const e = explainSegment({ ...base, temporalValid: false, severities: { freeze: 0.9, noise: 0.5 }, evidence: { noise: 3 } })
+    expect(e.findings.map((x) => x.distortion)).toEqual(['noise'])
+  })
+
+  it('describes colour casts by direction and uses the label for unknown distortions', () => {
+    const cast = explainSegment({ ...base, severities: { color_cast: 0.7 }, evidence: { cast_cb: 0.08, cast_cr: -0.01 } })
+    expect(cast.sentence).toMatch(/blue colour cast/)
+    const other = explainSegment({ ...base, severities: { ringing: 0.9 }, evidence: {} }, { ringing: 'ringing around edges' })
+    expect(other.sentence).toMatch(/severe ringing around edges/)
+  })
+})
+
+describe('words and times', () => {
+  it('maps numbers to words', () => {
+    expect([0.3, 0.5, 0.7, 0.9].map(strengthOf)).toEqual(['slight', 'moderate', 'heavy', 'severe'])
+    expect([1, 2.4, 2.6, 4.49, 5].map(levelWord)).toEqual(['bad', 'poor', 'fair', 'good', 'excellent'])
+    expect(formatTime(75.4)).toBe('01:15')
+    expect(formatTime(3725)).toBe('1:02:05')
+  })
+})
+
+describe('clip summary', () => {
+  it('is in the <think>…</think><answer>…</answer> shape, and quotes the worst stretch', () => {
+    const segs = [
+      { start: 0, end: 2, score: 4.2, severities: {}, evidence: {}, temporalValid: true },
+      { start: 2, end: 4, score: 1.6, severities: { black: 0.95 }, evidence: { black_frames: 1 }, temporalValid: true }
+    ].map((s) => ({ ...s, ...explainSegment(s) }))
+    const text = clipSummary(segs, 2.25)
+    expect(text).toMatch(/^<think>.*<\/think><answer>2\.25<\/answer>$/)
+    expect(text).toContain('00:02–00:04: severe black or blank frames (100 % of the stretch)')
+    expect(text).toContain('black in 1 of 2')
+    const answer = /<answer>([\d.]+)<\/answer>/.exec(text)
+    expect(Number(answer?.[1])).toBe(2.25)
+  })
+})

@@ -1,0 +1,140 @@
+/**
+ * Explanations, generated from the measurements — never invented. Each finding names a distortion the head rated
+ * as present, its strength in words, and the measured values behind it; the clip summary is written in
+ * VQAThinker's shape, `<think>…</think><answer>x.xx</answer>`, so results compare with that model's.
+ */
+
+export interface Finding {
+  distortion: string
+  severity: number
+  /** slight | moderate | heavy | severe */
+  strength: string
+  /** The measurements quoted, by name. */
+  evidence: Record<string, number>
+  phrase: string
+}
+
+export interface SegmentExplanation {
+  findings: Finding[]
+  sentence: string
+}
+
+export interface ExplainInput {
+  start: number
+  end: number
+  score: number
+  severities: Record<string, number>
+  evidence: Record<string, number>
+  temporalValid: boolean
+}
+
+/** Severity below this is not reported: the head is not sure enough that a person would see it. */
+export const REPORT_THRESHOLD = 0.3
+export const LEVEL_WORDS = ['bad', 'poor', 'fair', 'good', 'excellent'] as const
+
+const TEMPORAL = new Set(['freeze', 'stutter', 'flicker', 'shake'])
+
+export function strengthOf(severity: number): string {
+  if (severity >= 0.85) return 'severe'
+  if (severity >= 0.65) return 'heavy'
+  if (severity >= 0.45) return 'moderate'
+  return 'slight'
+}
+
+export function levelWord(score: number): string {
+  return LEVEL_WORDS[Math.min(4, Math.max(0, Math.round(score) - 1))]!
+}
+
+export function formatTime(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds))
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const ss = String(s % 60).padStart(2, '0')
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${String(m).padStart(2, '0')}:${ss}`
+}
+
+const pct = (v: number | undefined): string => `${Math.round((v ?? 0) * 100)} %`
+const f = (v: number | undefined, d = 2): string => (v === undefined || !Number.isFinite(v) ? '?' : v.toFixed(d))
+
+function castDirection(cb: number, cr: number): string {
+  const parts: string[] = []
+  if (Math.abs(cr) >= Math.abs(cb) * 0.5) parts.push(cr > 0 ? 'red' : 'green')
+  if (Math.abs(cb) >= Math.abs(cr) * 0.5) parts.push(cb > 0 ? 'blue' : 'yellow')
+  return parts.join('-')
+}
+
+interface Describer {
+  keys: string[]
+  phrase(e: Record<string, number>): string
+}
+
+/** Per distortion: which measurements it quotes and how it reads. Unknown distortions (imported packs) use the id. */
+const DESCRIBE: Record<string, Describer> = {
+  blur: { keys: ['blur', 'detail'], phrase: (e) => `blur, fine detail lost (edge loss ${f(e['blur'])}, detail ${f(e['detail'], 1)})` },
+  noise: { keys: ['noise'], phrase: (e) => `noise or grain (σ ≈ ${f(e['noise'], 1)} on 0–255)` },
+  blocking: {
+    keys: ['blocking', 'motion'],
+    phrase: (e) =>
+      `blocking typical of low-bitrate compression${(e['motion'] ?? 0) > 0.04 ? ' during fast motion' : ''} (block-edge ratio ${f(e['blocking'])}×)`
+  },
+  banding: { keys: ['contours', 'flat'], phrase: (e) => `banding (false contours) in smooth gradients (${pct(e['contours'])} contour steps)` },
+  underexposure: { keys: ['luma', 'clipped_low'], phrase: (e) => `underexposed, shadows crushed (mean luma ${f(e['luma'])}, ${pct(e['clipped_low'])} near black)` },
+  overexposure: { keys: ['luma', 'clipped_high'], phrase: (e) => `overexposed, highlights clipped (${pct(e['clipped_high'])} near white)` },
+  low_contrast: { keys: ['contrast'], phrase: (e) => `flat, low contrast (luma spread ${f(e['contrast'])})` },
+  color_cast: {
+    keys: ['cast_cb', 'cast_cr'],
+    phrase: (e) => `a ${castDirection(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0)} colour cast (chroma offset ${f(Math.hypot(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0), 3)})`
+  },
+  saturation: {
+    keys: ['saturation'],
+    phrase: (e) => `${(e['saturation'] ?? 0) < 0.05 ? 'washed-out, desaturated' : 'oversaturated'} colour (chroma ${f(e['saturation'], 3)})`
+  },
+  interlacing: { keys: ['combing'], phrase: (e) => `interlacing (combing on moving edges, line ratio ${f(e['combing'])})` },
+  freeze: { keys: ['repeated_frames'], phrase: (e) => `a frozen picture (${pct(e['repeated_frames'])} of frames repeated)` },
+  stutter: { keys: ['judder', 'repeated_frames'], phrase: (e) => `stutter: jerky motion from dropped or doubled frames (judder ${f(e['judder'])})` },
+  flicker: { keys: ['flicker'], phrase: (e) => `brightness flicker (frame-to-frame jumps ${f((e['flicker'] ?? 0) * 255, 1)} levels)` },
+  shake: { keys: ['shake'], phrase: (e) => `camera shake (jitter ${f(e['shake'], 1)} px per frame)` },
+  black: { keys: ['black_frames'], phrase: (e) => `black or blank frames (${pct(e['black_frames'])} of the stretch)` }
+}
+
+export function explainSegment(seg: ExplainInput, labels: Record<string, string> = {}): SegmentExplanation {
+  const findings: Finding[] = Object.entries(seg.severities)
+    .filter(([id, s]) => s >= REPORT_THRESHOLD && (seg.temporalValid || !TEMPORAL.has(id)))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([id, severity]) => {
+      const d = DESCRIBE[id]
+      const keys = d?.keys ?? []
+      const evidence = Object.fromEntries(keys.filter((k) => k in seg.evidence).map((k) => [k, seg.evidence[k]!]))
+      return { distortion: id, severity, strength: strengthOf(severity), evidence, phrase: d ? d.phrase(seg.evidence) : (labels[id] ?? id) }
+    })
+  const when = `${formatTime(seg.start)}–${formatTime(seg.end)}`
+  const sentence = findings.length
+    ? `${when}: ${findings.map((x) => `${x.strength} ${x.phrase}`).join('; ')}.`
+    : `${when}: no clear defect (${f(seg.score)}, ${levelWord(seg.score)}).`
+  return { findings, sentence }
+}
+
+/** The clip's reasoning and answer, from its segments and pooled score. */
+export function clipSummary(segments: readonly (ExplainInput & { sentence: string; findings: Finding[] })[], clipScore: number): string {
+  if (segments.length === 0) return `<think>No segment could be measured.</think><answer>${f(clipScore)}</answer>`
+  const scores = segments.map((s) => s.score)
+  const duration = segments[segments.length - 1]!.end - segments[0]!.start
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length
+  const worst = segments.reduce((a, b) => (b.score < a.score ? b : a))
+  const counts = new Map<string, number>()
+  for (const s of segments) for (const x of s.findings) counts.set(x.distortion, (counts.get(x.distortion) ?? 0) + 1)
+  const common = [...counts.entries()].sort((a, b) => b[1] - a[1])
+  const parts = [
+    `${segments.length} segment${segments.length === 1 ? '' : 's'} over ${formatTime(duration)}; segment scores ${f(Math.min(...scores))}–${f(Math.max(...scores))}, mean ${f(mean)}.`,
+    common.length
+      ? `Most frequent: ${common
+          .slice(0, 3)
+          .map(([id, n]) => `${id.replace(/_/g, ' ')} in ${n} of ${segments.length}`)
+          .join(', ')}.`
+      : 'No distortion stands out in any segment.',
+    `Worst stretch ${worst.sentence}`,
+    `The clip score weighs the worst quarter of the clip as much as the whole: ${f(clipScore)} (${levelWord(clipScore)}).`
+  ]
+  return `<think>${parts.join(' ')}</think><answer>${f(clipScore)}</answer>`
+}

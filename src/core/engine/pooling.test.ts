@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { durationMean, poolClip, worstMean } from './pooling'
+
+const seg = (start: number, end: number, score: number) => ({ start, end, score })
+
+describe('clip pooling', () => {
+  it('equals the mean for a uniform clip', () => {
+    expect(poolClip([seg(0, 2, 4), seg(2, 4, 4), seg(4, 6, 4)])).toBeCloseTo(4, 9)
+  })
+
+  it('weights a bad stretch more than a plain mean does', () => {
+    const s = [seg(0, 2, 4.5), seg(2, 4, 4.5), seg(4, 6, 1.5), seg(6, 8, 4.5)]
+    expect(durationMean(s)).toBeCloseTo(3.75, 9)
+    expect(worstMean(s)).toBeCloseTo(1.5, 9) // the worst 25 % of 8 s is exactly the bad segment
+    expect(poolClip(s)).toBeCloseTo(2.625, 9)
+    expect(poolClip(s)).toBeLessThan(durationMean(s))
+  })
+
+  it('counts duration, including a part of a segment', () => {
+    // 10 s clip: worst 2.5 s = the 1 s at score 1 plus 1.5 s of the 3-score segment.
+    const s = [seg(0, 1, 1), seg(1, 4, 3), seg(4, 10, 5)]
+    expect(worstMean(s)).toBeCloseTo((1 * 1 + 3 * 1.5) / 2.5, 9)
+  })
+
+  it('is never above the mean and ignores unscored segments', () => {
+    const s = [seg(0, 2, 2), seg(2, 4, NaN), seg(4, 6, 5)]
+    expect(poolClip(s)).toBeLessThanOrEqual(durationMean(s))
+    expect(durationMean(s)).toBeCloseTo(3.5, 9)
+    expect(poolClip([])).toBeNaN()
+  })
+})

@@ -1,0 +1,51 @@
+/**
+ * From segment scores to a clip score. A plain mean lets a long good clip hide a few seconds of black frames or
+ * blocking that every viewer notices; people judge a clip by its worst stretches (the "peak-end"/recency effects
+ * of the subjective-testing literature). So the clip score blends the duration-weighted mean with the mean of the
+ * worst quarter of the clip's duration:
+ *
+ *   clip = (1 − w)·mean + w·worstMean(25 %),   w = 0.5
+ *
+ * It is never above the mean, equals it for a uniform clip, and falls toward the worst stretch as that stretch grows
+ * more different from the rest. Per-segment scores are always kept beside it.
+ */
+
+export interface Scored {
+  start: number
+  end: number
+  score: number
+}
+
+export const WORST_FRACTION = 0.25
+export const WORST_WEIGHT = 0.5
+
+/** Duration-weighted mean of the lowest-scoring `fraction` of the clip's duration (partial segments counted in part). */
+export function worstMean(segments: readonly Scored[], fraction = WORST_FRACTION): number {
+  const valid = segments.filter((s) => Number.isFinite(s.score) && s.end > s.start)
+  if (valid.length === 0) return NaN
+  const total = valid.reduce((a, s) => a + (s.end - s.start), 0)
+  let budget = total * fraction
+  let sum = 0
+  let weight = 0
+  for (const s of [...valid].sort((a, b) => a.score - b.score)) {
+    if (budget <= 1e-9) break
+    const take = Math.min(budget, s.end - s.start)
+    sum += s.score * take
+    weight += take
+    budget -= take
+  }
+  return sum / weight
+}
+
+export function durationMean(segments: readonly Scored[]): number {
+  const valid = segments.filter((s) => Number.isFinite(s.score) && s.end > s.start)
+  const total = valid.reduce((a, s) => a + (s.end - s.start), 0)
+  if (total === 0) return NaN
+  return valid.reduce((a, s) => a + s.score * (s.end - s.start), 0) / total
+}
+
+export function poolClip(segments: readonly Scored[], weight = WORST_WEIGHT, fraction = WORST_FRACTION): number {
+  const mean = durationMean(segments)
+  if (!Number.isFinite(mean)) return NaN
+  return (1 - weight) * mean + weight * worstMean(segments, fraction)
+}
