@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { clipSummary, explainSegment, formatTime, levelWord, strengthOf } from './explain'
+import { clipSummary, explainSegment, formatTime, levelWord, strengthOf, type ExplainInput } from './explain'
 
 const base = { start: 12, end: 16, score: 2.1, temporalValid: true }
 
@@ -45,10 +45,10 @@ describe('words and times', () => {
 
 describe('clip summary', () => {
   it('is in the <think>…</think><answer>…</answer> shape, and quotes the worst stretch', () => {
-    const segs = [
+    const segs = ([
       { start: 0, end: 2, score: 4.2, severities: {}, evidence: {}, temporalValid: true },
       { start: 2, end: 4, score: 1.6, severities: { black: 0.95 }, evidence: { black_frames: 1 }, temporalValid: true }
-    ].map((s) => ({ ...s, ...explainSegment(s) }))
+    ] as ExplainInput[]).map((s) => ({ ...s, ...explainSegment(s) }))
     const text = clipSummary(segs, 2.25)
     expect(text).toMatch(/^<think>.*<\/think><answer>2\.25<\/answer>$/)
     expect(text).toContain('00:02–00:04: severe black or blank frames (100 % of the stretch)')

@@ -1,0 +1,126 @@
+/**
+ * Trains the default pack's head on measured features with rule-based targets (see dataset/TARGETS.md).
+ * Loss per segment: cross-entropy against a soft label over the five levels (Gaussian around the target score),
+ * plus the squared error of the expected score, plus binary cross-entropy on each distortion's severity.
+ * Seeded: the same samples and seed give the same head.
+ */
+import * as tf from '@tensorflow/tfjs'
+import { Head, levelTarget, type HeadSpec } from '../../core/model/head'
+import { agreement, auc } from '../../core/eval/metrics'
+
+export interface Sample {
+  /** Measurements then BRISQUE, in HeadSpec.inputs order. */
+  x: number[]
+  quality: number
+  severities: number[]
+  /** Source photo: validation holds out whole photos, so it measures generalisation to unseen content. */
+  group: string
+}
+
+export interface TrainOptions {
+  hidden?: number[]
+  epochs?: number
+  batchSize?: number
+  learningRate?: number
+  seed?: number
+  validationFraction?: number
+  onEpoch?: (epoch: number, loss: number) => void
+}
+
+export interface TrainResult {
+  head: Head
+  validation: { segments: number; srcc: number; plcc: number; rmse: number; severityAuc: number }
+  train: { segments: number }
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1
+  return () => {
+    s ^= s << 13
+    s ^= s >>> 17
+    s ^= s << 5
+    return (s >>> 0) / 2 ** 32
+  }
+}
+
+/** Features whose spread is multiplicative (ratios, σ, motion) are learned on a log scale. */
+export function logOffsetsFor(inputs: readonly string[]): number[] {
+  const logScale: Record<string, number> = {
+    detail: 0.5, noise: 0.3, blocking: 0.05, combing: 0.05, motion: 0.002, flicker: 0.0005, flicker_ratio: 0.01,
+    shake: 0.05, pan: 0.05, judder: 0.01, cut: 0.1, contours: 0.001, clipped_high: 0.001, clipped_low: 0.001, black_frames: 0.001
+  }
+  return inputs.map((n) => logScale[n] ?? 0)
+}
+
+export function fitSpec(samples: readonly Sample[], inputs: string[], distortions: string[], hidden: number[]): HeadSpec {
+  const logOffsets = logOffsetsFor(inputs)
+  const t = samples.map((s) => s.x.map((v, i) => (logOffsets[i]! > 0 ? Math.log(Math.abs(v) + logOffsets[i]!) : v)))
+  const mean = inputs.map((_, i) => t.reduce((a, r) => a + r[i]!, 0) / t.length)
+  const std = inputs.map((_, i) => Math.sqrt(t.reduce((a, r) => a + (r[i]! - mean[i]!) ** 2, 0) / t.length) || 1)
+  return { inputs, logOffsets, mean, std, hidden, distortions }
+}
+
+export function splitByGroup(samples: readonly Sample[], fraction: number, seed: number): { train: Sample[]; val: Sample[] } {
+  const groups = [...new Set(samples.map((s) => s.group))].sort()
+  const r = rng(seed)
+  const shuffled = groups.map((g) => [r(), g] as const).sort((a, b) => a[0] - b[0]).map((x) => x[1])
+  const valGroups = new Set(shuffled.slice(0, Math.max(1, Math.round(groups.length * fraction))))
+  return { train: samples.filter((s) => !valGroups.has(s.group)), val: samples.filter((s) => valGroups.has(s.group)) }
+}
+
+export async function trainHead(samples: readonly Sample[], inputs: string[], distortions: string[], opts: TrainOptions = {}): Promise<TrainResult> {
+  await tf.setBackend('cpu')
+  const seed = opts.seed ?? 7
+  const { train, val } = splitByGroup(samples, opts.validationFraction ?? 0.15, seed)
+  const spec = fitSpec(train, inputs, distortions, opts.hidden ?? [64, 64])
+  const head = Head.create(spec, seed)
+  const optimizer = tf.train.adam(opts.learningRate ?? 3e-3)
+  const epochs = opts.epochs ?? 250
+  const batch = opts.batchSize ?? 64
+  const r = rng(seed + 1)
+  const X = train.map((s) => s.x)
+  const L = train.map((s) => levelTarget(s.quality))
+  const Q = train.map((s) => s.quality)
+  const S = train.map((s) => s.severities)
+  const levels = tf.tensor1d([1, 2, 3, 4, 5])
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const order = X.map((_, i) => [r(), i] as const).sort((a, b) => a[0] - b[0]).map((x) => x[1])
+    let total = 0
+    for (let b = 0; b < order.length; b += batch) {
+      const idx = order.slice(b, b + batch)
+      const loss = optimizer.minimize(
+        () =>
+          tf.tidy(() => {
+            const x = tf.tensor2d(idx.map((i) => X[i]!))
+            const { logits, severities } = head.forward(x)
+            const logp = tf.logSoftmax(logits)
+            const ce = tf.neg(tf.mean(tf.sum(tf.mul(tf.tensor2d(idx.map((i) => L[i]!)), logp), 1)))
+            const expected = tf.sum(tf.mul(tf.exp(logp), levels), 1)
+            const mse = tf.mean(tf.square(tf.sub(expected, tf.tensor1d(idx.map((i) => Q[i]!)))))
+            const sv = tf.clipByValue(severities, 1e-6, 1 - 1e-6)
+            const st = tf.tensor2d(idx.map((i) => S[i]!))
+            const bce = tf.neg(tf.mean(tf.add(tf.mul(st, tf.log(sv)), tf.mul(tf.sub(1, st), tf.log(tf.sub(1, sv))))))
+            return tf.add(tf.add(ce, tf.mul(mse, 0.5)), bce) as tf.Scalar
+          }),
+        true,
+        head.vars
+      )
+      total += (loss?.dataSync()[0] ?? 0) * idx.length
+      loss?.dispose()
+    }
+    opts.onEpoch?.(epoch, total / order.length)
+  }
+  levels.dispose()
+  optimizer.dispose()
+
+  const pred = head.predict(val.map((s) => s.x))
+  const a = agreement(pred.scores, val.map((s) => s.quality))
+  const aucs = distortions
+    .map((_, k) => auc(pred.severities.map((row) => row[k]!), val.map((s) => s.severities[k]! >= 0.25)))
+    .filter((v) => Number.isFinite(v))
+  return {
+    head,
+    train: { segments: train.length },
+    validation: { segments: val.length, srcc: a.srcc, plcc: a.plcc, rmse: a.rmse, severityAuc: aucs.reduce((x, y) => x + y, 0) / Math.max(1, aucs.length) }
+  }
+}

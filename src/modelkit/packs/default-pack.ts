@@ -1,0 +1,140 @@
+/**
+ * The default pack, "vqa-default": measurement stage (ONNX, src/modelkit/measure), BRISQUE (ONNX, from OpenCV's
+ * LIVE-trained model) and the learned head (src/core/model/head.ts). This file declares its views and manifest and
+ * writes its stage files; build-default.ts trains the head and assembles it.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { View, type ModelManifest } from '../../shared/model-pack'
+import { headToOnnx, type HeadWeights } from '../../core/model/head'
+import { buildBrisqueModel } from '../brisque/graph'
+import { parseOpenCvRange, parseOpenCvSvr } from '../brisque/opencv-model'
+import { DISTORTION_IDS } from '../dataset/distortions'
+import { buildMeasureModel, MEASUREMENTS } from '../measure/graph'
+
+export const PACK_NAME = 'vqa-default'
+export const SEGMENT_SECONDS = 2
+
+export const DEFAULT_VIEWS: View[] = [
+  View.parse({ name: 'frag', kind: 'fragments', grid: [4, 4], patch: [64, 64], align: 8, frames: 64, sampling: 'consecutive', maxFps: 30, pixelFormat: 'gray', layout: 'TCHW', dtype: 'uint8' }),
+  View.parse({ name: 'glob', kind: 'resize', size: [90, 160], fit: 'stretch', frames: 64, sampling: 'consecutive', maxFps: 30, pixelFormat: 'rgb', layout: 'TCHW', dtype: 'uint8' }),
+  View.parse({ name: 'still', kind: 'resize', size: [288, 512], fit: 'stretch', frames: 1, sampling: 'uniform', fixedCount: true, maxFps: 30, pixelFormat: 'gray', layout: 'TCHW', dtype: 'float32' })
+]
+
+export const DISTORTION_LABELS: Record<string, [string, string]> = {
+  blur: ['Blur', 'Soft picture, fine detail lost (focus, motion blur, upscaling)'],
+  noise: ['Noise', 'Grain or sensor noise'],
+  blocking: ['Blocking', '8×8 blocks and ringing from low-bitrate compression'],
+  banding: ['Banding', 'False contours in smooth gradients (too few levels)'],
+  underexposure: ['Underexposure', 'Too dark, crushed shadows'],
+  overexposure: ['Overexposure', 'Too bright, clipped highlights'],
+  low_contrast: ['Low contrast', 'Flat, washed-out tones'],
+  color_cast: ['Colour cast', 'A tint over the whole picture'],
+  saturation: ['Saturation', 'Washed-out or oversaturated colour'],
+  interlacing: ['Interlacing', 'Combing on moving edges'],
+  freeze: ['Freeze', 'The picture stops while time goes on'],
+  stutter: ['Stutter', 'Jerky motion from dropped or doubled frames'],
+  flicker: ['Flicker', 'Brightness pumping from frame to frame'],
+  shake: ['Shake', 'Camera jitter'],
+  black: ['Black frames', 'Black or blank frames']
+}
+
+export interface TrainingSummary {
+  trainingClips: number
+  trainingSegments: number
+  validation: { segments: number; srcc: number; plcc: number; rmse: number; severityAuc: number }
+  created: string
+  seed: number
+}
+
+export function defaultManifest(version: string, summary: TrainingSummary | null, headSpecInputs: number): ModelManifest {
+  return {
+    format: 'vqa-pack/1',
+    name: PACK_NAME,
+    version,
+    title: 'VQA Inspector default (measurements + learned head)',
+    description:
+      'Measures blur, noise, blocking, banding, exposure, contrast, colour, interlacing, freezes, stutter, flicker, shake and black frames ' +
+      'on native-resolution fragments and a global view, adds BRISQUE, and maps them to a 1–5 score and per-distortion severities with a small MLP.',
+    licence: 'MIT (BRISQUE stage: model data from OpenCV, Apache-2.0)',
+    provenance: {
+      summary:
+        'Trained on synthetic, rule-based targets — not on human opinion scores. Its idea of quality is the documented penalty table in ' +
+        'src/modelkit/dataset/TARGETS.md applied to distortions we added ourselves; only its BRISQUE input was fitted (by OpenCV) to human scores.',
+      humanOpinionScores: false,
+      trainingData: summary
+        ? `${summary.trainingClips} clips (${summary.trainingSegments} two-second segments) made from Debian wallpaper and puzzle photographs (mate-backgrounds, plasma-workspace-wallpapers, palapeli-data), moved and distorted with ffmpeg at graded severities`
+        : 'not trained yet',
+      recipe:
+        'npm run build:pack — generates the dataset (seeded), extracts measurements with this pack\'s own stages, trains the head with TensorFlow.js ' +
+        '(soft-label cross-entropy on the five levels + score MSE + severity BCE), validates on held-back source photos, exports to ONNX.' +
+        (summary ? ` Validation (unseen photos): SRCC ${summary.validation.srcc.toFixed(3)}, PLCC ${summary.validation.plcc.toFixed(3)}, RMSE ${summary.validation.rmse.toFixed(3)}, severity AUC ${summary.validation.severityAuc.toFixed(3)}.` : ''),
+      created: summary?.created ?? new Date().toISOString().slice(0, 10)
+    },
+    segmentSeconds: SEGMENT_SECONDS,
+    views: DEFAULT_VIEWS,
+    stages: [
+      {
+        name: 'measure',
+        file: 'measure.onnx',
+        inputs: [
+          { name: 'frag', from: 'view:frag', dtype: 'uint8', shape: ['frames', 1, 256, 256] },
+          { name: 'glob', from: 'view:glob', dtype: 'uint8', shape: ['frames', 3, 90, 160] }
+        ],
+        outputs: [{ name: 'features', dtype: 'float32', shape: [1, MEASUREMENTS.length] }]
+      },
+      {
+        name: 'brisque',
+        file: 'brisque.onnx',
+        inputs: [{ name: 'gray', from: 'view:still', dtype: 'float32', shape: [1, 1, 'H', 'W'] }],
+        outputs: [{ name: 'score', dtype: 'float32', shape: [1] }]
+      },
+      {
+        name: 'head',
+        file: 'head.onnx',
+        inputs: [
+          { name: 'measurements', from: 'measure.features', dtype: 'float32', shape: ['N', headSpecInputs - 1] },
+          { name: 'brisque', from: 'brisque.score', dtype: 'float32', shape: ['N'] }
+        ],
+        outputs: [
+          { name: 'levels', dtype: 'float32', shape: ['N', 5] },
+          { name: 'severities', dtype: 'float32', shape: ['N', DISTORTION_IDS.length] }
+        ]
+      }
+    ],
+    outputs: {
+      score: { kind: 'levels', from: 'head.levels' },
+      severities: 'head.severities',
+      evidence: { from: 'measure.features', names: MEASUREMENTS.map((m) => m.name) }
+    },
+    scale: {
+      min: 1,
+      max: 5,
+      levels: ['bad', 'poor', 'fair', 'good', 'excellent'],
+      calibration:
+        '5 = no added distortion; each distortion costs up to a documented maximum (e.g. severe blocking −3.4, black frames −3.8), combined over distortions. ' +
+        'Not calibrated to mean opinion scores; on four real UGC clips with MOS 3.2–3.5 it is checked to land within 2.5–4.3.'
+    },
+    distortions: DISTORTION_IDS.map((id) => ({ id, label: DISTORTION_LABELS[id]![0], description: DISTORTION_LABELS[id]![1] }))
+  }
+}
+
+export function opencvDocDir(root: string): string {
+  return process.env['OPENCV_DOC_DIR'] ?? join(root, '.cache', 'opencv-doc', 'usr', 'share', 'doc', 'opencv-doc')
+}
+
+/** Writes measure.onnx and brisque.onnx (the fixed stages) into `dir`. */
+export async function writeFixedStages(dir: string, root: string): Promise<void> {
+  await mkdir(dir, { recursive: true })
+  const doc = opencvDocDir(root)
+  const model = parseOpenCvSvr(await readFile(join(doc, 'examples', 'quality', 'brisque_model_live.yml'), 'utf8'))
+  const range = parseOpenCvRange(await readFile(join(doc, 'examples', 'quality', 'brisque_range_live.yml'), 'utf8'))
+  await writeFile(join(dir, 'measure.onnx'), buildMeasureModel())
+  await writeFile(join(dir, 'brisque.onnx'), buildBrisqueModel(model, range))
+}
+
+export async function writeHead(dir: string, weights: HeadWeights): Promise<void> {
+  await writeFile(join(dir, 'head.onnx'), headToOnnx(weights))
+  // The TensorFlow.js weights travel with the pack: fine-tuning (#6) starts from exactly this head.
+  await writeFile(join(dir, 'head.json'), JSON.stringify(weights))
+}
