@@ -89,7 +89,7 @@ export function fitLogistic4(x: readonly number[], y: readonly number[]): [numbe
       const J = p.map((_, k) => {
         const h = 1e-6 * Math.max(1, Math.abs(p[k]!))
         const q = [...p] as [number, number, number, number]
-        q[k] += h
+        q[k] = q[k]! + h
         return (logistic4(q, x[i]!) - f0) / h
       })
       for (let a = 0; a < 4; a++) {

@@ -1,0 +1,212 @@
+/**
+ * The evaluation harness: score every video of a labelled set (the seed's meta-JSON format) with a pack and report
+ * how the predictions agree with the labels — results CSV `filename,pred_score,gt_score`, SRCC/KRCC/PLCC/RMSE (also
+ * after a 4-parameter logistic fit) — and, where the set says which distortions it holds and when (our synthetic
+ * held-out set does), an attribution report: per-distortion precision and recall, top-1 attribution, the overlap
+ * (IoU) of flagged time windows with the true ones, severity series monotonicity and clean-clip scores.
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { analyzeFile, type SegmentResult } from '../engine/analyze'
+import { REPORT_THRESHOLD } from '../engine/explain'
+import type { LoadedPack } from '../engine/pack'
+import { poolClip } from '../engine/pooling'
+import { probeFile } from '../media/probe'
+import { agreement, spearman, type Agreement } from './metrics'
+
+const TruthDistortion = z.object({ id: z.string(), level: z.number(), start: z.number(), end: z.number() })
+
+export const MetaJson = z.object({
+  annotations: z.array(
+    z.object({
+      image_id: z.string().min(1),
+      ann_type: z.string().optional(),
+      score: z.union([z.string(), z.number()]).transform((v) => Number(v)),
+      /** Extension used by our synthetic sets: what was done to the clip, for the attribution report. */
+      vqa: z
+        .object({
+          source: z.string(),
+          seconds: z.number(),
+          distortions: z.array(TruthDistortion),
+          series: z.object({ key: z.string(), level: z.number() }).optional()
+        })
+        .optional()
+    })
+  )
+})
+export type MetaJson = z.infer<typeof MetaJson>
+type Annotation = MetaJson['annotations'][number]
+
+export interface VideoResult {
+  file: string
+  pred: number
+  gt: number
+  segments: Array<Pick<SegmentResult, 'start' | 'end' | 'score' | 'severities'>>
+  error: string | null
+  truth: Annotation['vqa']
+  seconds: number
+}
+
+export interface AttributionReport {
+  perDistortion: Array<{ id: string; precision: number; recall: number; support: number }>
+  /** Single-distortion clips at level ≥ 2: the strongest predicted distortion is the applied one. */
+  top1: { accuracy: number; n: number }
+  /** Windowed clips: IoU of the flagged time (segments where its severity ≥ threshold) with the true window. */
+  windowIou: { mean: number; n: number }
+  /** Within each (source, distortion) series, SRCC between predicted score and severity level; mean over series. */
+  seriesSrcc: { mean: number; n: number }
+  clean: { mean: number; min: number; n: number }
+}
+
+export interface EvalReport {
+  pack: string
+  videos: VideoResult[]
+  agreement: Agreement
+  failures: number
+  attribution: AttributionReport | null
+  /** Decode+model seconds per second of video, overall. */
+  secondsPerVideoSecond: number
+}
+
+export function resultsCsv(videos: readonly VideoResult[]): string {
+  const esc = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
+  return ['filename,pred_score,gt_score', ...videos.filter((v) => !v.error).map((v) => `${esc(v.file)},${v.pred.toFixed(4)},${v.gt}`)].join('\n') + '\n'
+}
+
+function flaggedSeconds(v: VideoResult, id: string, threshold: number): Array<[number, number]> {
+  return v.segments.filter((s) => (s.severities[id] ?? 0) >= threshold).map((s) => [s.start, s.end])
+}
+
+function overlap(a: Array<[number, number]>, b: [number, number]): number {
+  return a.reduce((acc, [s, e]) => acc + Math.max(0, Math.min(e, b[1]) - Math.max(s, b[0])), 0)
+}
+
+/** Pure: the attribution report over videos whose annotations carry `vqa` truth. */
+export function attribution(videos: readonly VideoResult[], threshold = REPORT_THRESHOLD): AttributionReport | null {
+  const labelled = videos.filter((v) => v.truth && !v.error)
+  if (labelled.length === 0) return null
+  const ids = [...new Set(labelled.flatMap((v) => [...v.truth!.distortions.map((d) => d.id), ...v.segments.flatMap((s) => Object.keys(s.severities))]))].sort()
+  const maxSev = (v: VideoResult, id: string): number => Math.max(0, ...v.segments.map((s) => s.severities[id] ?? 0))
+  const perDistortion = ids.map((id) => {
+    let tp = 0
+    let fp = 0
+    let fn = 0
+    for (const v of labelled) {
+      const truth = v.truth!.distortions.some((d) => d.id === id && d.level >= 2)
+      const weak = v.truth!.distortions.some((d) => d.id === id && d.level < 2)
+      const pred = maxSev(v, id) >= threshold
+      if (weak) continue // level 1 is barely visible by design: neither a miss nor a false alarm
+      if (truth && pred) tp++
+      else if (pred) fp++
+      else if (truth) fn++
+    }
+    return { id, precision: tp + fp ? tp / (tp + fp) : NaN, recall: tp + fn ? tp / (tp + fn) : NaN, support: tp + fn }
+  })
+  const singles = labelled.filter((v) => v.truth!.distortions.length === 1 && v.truth!.distortions[0]!.level >= 2)
+  const top1Hits = singles.filter((v) => {
+    const want = v.truth!.distortions[0]!
+    // Over the stretch where it was applied: the strongest distortion there.
+    const inWindow = v.segments.filter((s) => s.end > want.start && s.start < want.end)
+    const best = ids.map((id) => [id, Math.max(0, ...inWindow.map((s) => s.severities[id] ?? 0))] as const).sort((a, b) => b[1] - a[1])[0]
+    return best?.[0] === want.id
+  }).length
+  const windowed = labelled.filter(
+    (v) => v.truth!.distortions.length === 1 && v.truth!.distortions[0]!.level >= 2 && (v.truth!.distortions[0]!.start > 0.01 || v.truth!.distortions[0]!.end < v.truth!.seconds - 0.01)
+  )
+  const ious = windowed.map((v) => {
+    const d = v.truth!.distortions[0]!
+    const flagged = flaggedSeconds(v, d.id, threshold)
+    const inter = overlap(flagged, [d.start, d.end])
+    const flaggedTotal = flagged.reduce((a, [s, e]) => a + (e - s), 0)
+    const union = flaggedTotal + (d.end - d.start) - inter
+    return union > 0 ? inter / union : 0
+  })
+  const series = new Map<string, Array<{ level: number; pred: number }>>()
+  for (const v of labelled) {
+    const s = v.truth!.series
+    if (!s) continue
+    const list = series.get(s.key) ?? []
+    list.push({ level: s.level, pred: v.pred })
+    series.set(s.key, list)
+  }
+  const seriesSrccs = [...series.values()]
+    .filter((l) => l.length >= 3)
+    .map((l) => spearman(l.map((x) => x.pred), l.map((x) => x.level)))
+    .filter((x) => Number.isFinite(x))
+  const clean = labelled.filter((v) => v.truth!.distortions.length === 0).map((v) => v.pred)
+  const avg = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN)
+  return {
+    perDistortion,
+    top1: { accuracy: singles.length ? top1Hits / singles.length : NaN, n: singles.length },
+    windowIou: { mean: avg(ious), n: ious.length },
+    seriesSrcc: { mean: avg(seriesSrccs), n: seriesSrccs.length },
+    clean: { mean: avg(clean), min: clean.length ? Math.min(...clean) : NaN, n: clean.length }
+  }
+}
+
+export async function evaluate(
+  pack: LoadedPack,
+  tools: { ffmpeg: string; ffprobe: string },
+  metaFile: string,
+  root: string,
+  opts: { onVideo?: (v: VideoResult, done: number, total: number) => void; signal?: AbortSignal } = {}
+): Promise<EvalReport> {
+  const meta = MetaJson.parse(JSON.parse(await readFile(metaFile, 'utf8')))
+  const videos: VideoResult[] = []
+  const t0 = Date.now()
+  let mediaSeconds = 0
+  for (const a of meta.annotations) {
+    const file = join(root, a.image_id)
+    let result: VideoResult
+    try {
+      const info = await probeFile(tools.ffprobe, file)
+      const segs = await analyzeFile(pack, tools.ffmpeg, file, { width: info.displayWidth, height: info.displayHeight, fps: info.fps ?? 25 }, { signal: opts.signal })
+      mediaSeconds += info.duration ?? 0
+      result = {
+        file: a.image_id,
+        pred: poolClip(segs),
+        gt: a.score,
+        segments: segs.map((s) => ({ start: s.start, end: s.end, score: s.score, severities: s.severities })),
+        error: null,
+        truth: a.vqa,
+        seconds: info.duration ?? 0
+      }
+    } catch (err) {
+      result = { file: a.image_id, pred: NaN, gt: a.score, segments: [], error: (err as Error).message, truth: a.vqa, seconds: 0 }
+    }
+    videos.push(result)
+    opts.onVideo?.(result, videos.length, meta.annotations.length)
+  }
+  const ok = videos.filter((v) => !v.error && Number.isFinite(v.pred))
+  return {
+    pack: `${pack.manifest.name}@${pack.manifest.version}`,
+    videos,
+    agreement: agreement(ok.map((v) => v.pred), ok.map((v) => v.gt)),
+    failures: videos.length - ok.length,
+    attribution: attribution(videos),
+    secondsPerVideoSecond: mediaSeconds > 0 ? (Date.now() - t0) / 1000 / mediaSeconds : NaN
+  }
+}
+
+/** Pure: the human-readable report. */
+export function formatReport(r: EvalReport): string {
+  const a = r.agreement
+  const lines = [
+    `pack ${r.pack}: ${a.n} videos scored, ${r.failures} failed`,
+    `SRCC ${a.srcc.toFixed(3)}  KRCC ${a.krcc.toFixed(3)}  PLCC ${a.plcc.toFixed(3)}  RMSE ${a.rmse.toFixed(3)}  (after logistic fit: PLCC ${a.plccFitted.toFixed(3)}, RMSE ${a.rmseFitted.toFixed(3)})`,
+    `speed: ${r.secondsPerVideoSecond.toFixed(3)} s per second of video (decode + model)`
+  ]
+  const at = r.attribution
+  if (at) {
+    lines.push(
+      `series SRCC (score vs severity, per source × distortion): ${at.seriesSrcc.mean.toFixed(3)} over ${at.seriesSrcc.n} series`,
+      `top-1 attribution (level ≥ 2): ${(at.top1.accuracy * 100).toFixed(1)} % of ${at.top1.n}`,
+      `time-window IoU: ${at.windowIou.mean.toFixed(3)} over ${at.windowIou.n} windowed clips`,
+      `clean clips: mean ${at.clean.mean.toFixed(2)}, min ${at.clean.min.toFixed(2)} (${at.clean.n})`,
+      'per distortion (level ≥ 2):   precision  recall  support'
+    )
+    for (const d of at.perDistortion) lines.push(`  ${d.id.padEnd(26)} ${d.precision.toFixed(3).padStart(9)} ${d.recall.toFixed(3).padStart(7)} ${String(d.support).padStart(8)}`)
+  }
+  return lines.join('\n')
+}

@@ -1,0 +1,168 @@
+/**
+ * `npm run build:pack`: rebuilds resources/models/vqa-default from nothing but Debian packages and ffmpeg.
+ *   1. generate the seeded synthetic training set (src/modelkit/dataset) — cached in .cache/datasets/train
+ *   2. write the fixed stages (measurement graph, BRISQUE from opencv-doc) and an untrained head
+ *   3. measure every training clip with the pack's own stages (so training sees exactly what scoring will see)
+ *   4. train the head with TensorFlow.js, validate on held-back photos, export it to ONNX, write the manifest
+ * Options: --count N (training clips, default 600), --seed S, --out DIR, --epochs N.
+ */
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { Head } from '../../core/model/head'
+import { analyzeFile } from '../../core/engine/analyze'
+import { OrtEngine } from '../../core/engine/ort'
+import { loadPack } from '../../core/engine/pack'
+import { locateFfmpeg } from '../../core/media/locate'
+import { DISTORTION_IDS } from '../dataset/distortions'
+import { generateDataset, type ClipRecord, type DatasetFile } from '../dataset/generate'
+import { MEASUREMENTS } from '../measure/graph'
+import { defaultManifest, PACK_NAME, SEGMENT_SECONDS, writeFixedStages, writeHead } from './default-pack'
+import { trainHead, type Sample } from '../head/train'
+
+export const PACK_VERSION = '1.0.0'
+const ROOT = resolve(__dirname, '..', '..', '..')
+const INPUTS = [...MEASUREMENTS.map((m) => m.name), 'brisque']
+
+export interface MeasuredSegment {
+  clip: string
+  index: number
+  start: number
+  end: number
+  x: number[]
+}
+
+/** Measures every clip of a dataset with a pack's stages; cached per clip file so a rerun only measures new clips. */
+export async function measureDataset(
+  packDir: string,
+  dataDir: string,
+  ds: DatasetFile,
+  cacheFile: string,
+  log: (s: string) => void = () => undefined
+): Promise<Map<string, MeasuredSegment[]>> {
+  const cache = new Map<string, MeasuredSegment[]>(
+    existsSync(cacheFile) ? (JSON.parse(await readFile(cacheFile, 'utf8')) as Array<[string, MeasuredSegment[]]>) : []
+  )
+  const { ffmpeg } = locateFfmpeg()
+  const engine = new OrtEngine('cpu')
+  const pack = await loadPack(packDir, engine)
+  const t0 = Date.now()
+  let n = 0
+  try {
+    for (const clip of ds.clips) {
+      const key = `${clip.file}`
+      if (cache.has(key)) continue
+      const segs = await analyzeFile(pack, ffmpeg, join(dataDir, clip.file), { width: clip.width, height: clip.height, fps: clip.fps }, { segmentSeconds: ds.segmentSeconds })
+      cache.set(
+        key,
+        segs.map((s) => ({
+          clip: clip.id,
+          index: s.index,
+          start: s.start,
+          end: s.end,
+          x: [...Array.from(s.values.get('measure.features')!.data as Float32Array), Number(s.values.get('brisque.score')!.data[0])]
+        }))
+      )
+      if (++n % 25 === 0) {
+        log(`measured ${n} clips (${((Date.now() - t0) / n).toFixed(0)} ms each)`)
+        await writeFile(cacheFile, JSON.stringify([...cache]))
+      }
+    }
+  } finally {
+    await pack.dispose()
+  }
+  await writeFile(cacheFile, JSON.stringify([...cache]))
+  return cache
+}
+
+/** Pairs measured segments with the dataset's targets (same 2-second grid). */
+export function toSamples(ds: DatasetFile, measured: Map<string, MeasuredSegment[]>): Sample[] {
+  const samples: Sample[] = []
+  for (const clip of ds.clips as ClipRecord[]) {
+    const segs = measured.get(clip.file) ?? []
+    clip.segments.forEach((target, i) => {
+      const m = segs[i]
+      if (!m || Math.abs(m.start - target.start) > 0.25 || m.x.some((v) => !Number.isFinite(v))) return
+      samples.push({
+        x: m.x,
+        quality: target.quality,
+        severities: DISTORTION_IDS.map((id) => target.severities[id] ?? 0),
+        group: clip.source.file
+      })
+    })
+  }
+  return samples
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      count: { type: 'string', default: '600' },
+      seed: { type: 'string', default: '20261125' },
+      out: { type: 'string', default: join(ROOT, 'resources', 'models', PACK_NAME) },
+      epochs: { type: 'string', default: '250' },
+      data: { type: 'string', default: join(ROOT, '.cache', 'datasets') }
+    }
+  })
+  const log = (s: string): void => void process.stdout.write(`[build:pack] ${s}\n`)
+  const seed = Number(values.seed)
+  const dataDir = join(values.data!, 'train')
+  log(`dataset: ${values.count} training clips, seed ${seed} → ${dataDir}`)
+  const ds = await generateDataset({
+    outDir: dataDir,
+    split: 'train',
+    seed,
+    count: Number(values.count),
+    onProgress: (p) => {
+      if (p.done % 50 === 0 || p.done === p.total) log(`dataset ${p.done}/${p.total} (${p.reused} reused)`)
+    }
+  })
+
+  const out = resolve(values.out!)
+  const staging = `${out}.staging`
+  await rm(staging, { recursive: true, force: true })
+  await mkdir(staging, { recursive: true })
+  await writeFixedStages(staging, ROOT)
+  const untrained = Head.create({ inputs: INPUTS, logOffsets: INPUTS.map(() => 0), mean: INPUTS.map(() => 0), std: INPUTS.map(() => 1), hidden: [64, 64], distortions: [...DISTORTION_IDS] }, 1)
+  await writeHead(staging, untrained.weights())
+  untrained.dispose()
+  await writeFile(join(staging, 'manifest.json'), JSON.stringify(defaultManifest(PACK_VERSION, null, INPUTS.length), null, 2))
+
+  log('measuring the training clips with the pack\'s own stages')
+  const measured = await measureDataset(staging, dataDir, ds, join(values.data!, `features-${seed}.json`), log)
+  const samples = toSamples(ds, measured)
+  log(`training the head on ${samples.length} segments`)
+  const result = await trainHead(samples, INPUTS, [...DISTORTION_IDS], {
+    seed,
+    epochs: Number(values.epochs),
+    onEpoch: (e, loss) => {
+      if (e % 50 === 0) log(`epoch ${e}: loss ${loss.toFixed(4)}`)
+    }
+  })
+  log(`validation on unseen photos: ${JSON.stringify(result.validation)}`)
+  await writeHead(staging, result.head.weights())
+  const summary = {
+    trainingClips: ds.clips.length,
+    trainingSegments: result.train.segments,
+    validation: result.validation,
+    created: new Date().toISOString().slice(0, 10),
+    seed
+  }
+  await writeFile(join(staging, 'manifest.json'), JSON.stringify(defaultManifest(PACK_VERSION, summary, INPUTS.length), null, 2))
+  await writeFile(join(staging, 'training.json'), JSON.stringify({ ...summary, dataset: { seed: ds.seed, version: ds.version, createdWith: ds.createdWith } }, null, 2))
+  // Check the assembled pack loads before it replaces the old one.
+  const check = await loadPack(staging, new OrtEngine('cpu'))
+  await check.dispose()
+  await rm(out, { recursive: true, force: true })
+  await mkdir(resolve(out, '..'), { recursive: true })
+  await import('node:fs/promises').then((fs) => fs.rename(staging, out))
+  log(`wrote ${out}`)
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`)
+    process.exit(1)
+  })
+}
