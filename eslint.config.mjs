@@ -12,7 +12,7 @@ const layer = (files, forbidden, message) => ({
 })
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', '.native/**', '**/node_modules/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', '.native/**', '.cache/**', '**/node_modules/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
