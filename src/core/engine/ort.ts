@@ -93,7 +93,10 @@ export class OrtEngine {
       executionProviders: provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
       intraOpNumThreads: this.threads,
       interOpNumThreads: 1,
-      graphOptimizationLevel: 'all'
+      graphOptimizationLevel: 'all',
+      // ONNX Runtime's worker threads spin after each run by default. With several stages (each a session with its
+      // own pool) and ffmpeg decoding beside them, spinning threads steal the very cores the others need.
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } }
     })
     let session: ort.InferenceSession
     try {

@@ -52,7 +52,22 @@ export function frameStep(sourceFps: number, views: readonly View[]): number {
 const esc = (s: string): string => s.replace(/,/g, '\\,')
 
 /** Pure: the -filter_complex graph and the labels of its outputs, in view order. */
-export function samplerFilter(src: SourceGeometry, views: readonly View[], step: number): { graph: string; outputs: string[] } {
+/** A view that needs one frame per segment is selected inside ffmpeg, so the others' frames are not converted for it. */
+export function isSparse(view: View): boolean {
+  return view.sampling === 'uniform' && view.frames === 1
+}
+
+/** Pure: which stepped frame of each segment a sparse view takes (a quarter in, so even a short tail has it). */
+export function sparseOffset(perSegment: number): number {
+  return Math.floor(perSegment / 4)
+}
+
+export function samplerFilter(
+  src: SourceGeometry,
+  views: readonly View[],
+  step: number,
+  perSegment = 60
+): { graph: string; outputs: string[] } {
   const parts: string[] = []
   const outs = views.map((_, i) => `out${i}`)
   const select = step > 1 ? `select=${esc(`not(mod(n,${step}))`)},` : ''
@@ -67,6 +82,8 @@ export function samplerFilter(src: SourceGeometry, views: readonly View[], step:
   parts.push(`[0:v]${select}${base}setsar=1,split=${views.length}${views.map((_, i) => `[v${i}]`).join('')}`)
   views.forEach((view, i) => {
     const fmt = view.pixelFormat === 'gray' ? 'gray' : 'rgb24'
+    // Frame 0 too, so that a clip shorter than the offset still has one (see sampleSegments).
+    const pickOne = isSparse(view) ? `select=${esc(`eq(mod(n,${perSegment}),${sparseOffset(perSegment)})+eq(n,0)`)},` : ''
     if (view.kind === 'resize') {
       const [h, w] = view.size
       const fit =
@@ -75,22 +92,23 @@ export function samplerFilter(src: SourceGeometry, views: readonly View[], step:
           : view.fit === 'pad'
             ? `scale=${w}:${h}:force_original_aspect_ratio=decrease:flags=area,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2`
             : `scale=${w}:${h}:force_original_aspect_ratio=increase:flags=area,crop=${w}:${h}`
-      parts.push(`[v${i}]${fit},format=${fmt}[${outs[i]}]`)
+      parts.push(`[v${i}]${pickOne}${fit},format=${fmt}[${outs[i]}]`)
       return
     }
     const rects = fragmentRects(W, H, view)
     if (rects.length === 1) {
       const r = rects[0]!
-      parts.push(`[v${i}]crop=${r.w}:${r.h}:${r.x}:${r.y},format=${fmt}[${outs[i]}]`)
+      parts.push(`[v${i}]${pickOne}crop=${r.w}:${r.h}:${r.x}:${r.y},format=${fmt}[${outs[i]}]`)
       return
     }
     const labels = rects.map((_, k) => `[f${i}_${k}]`)
-    parts.push(`[v${i}]format=${fmt},split=${rects.length}${labels.join('')}`)
+    // Cut first, convert after: the pixel-format conversion then touches 64 K pixels a frame, not the whole picture.
+    parts.push(`[v${i}]${pickOne}split=${rects.length}${labels.join('')}`)
     rects.forEach((r, k) => parts.push(`[f${i}_${k}]crop=${r.w}:${r.h}:${r.x}:${r.y}[c${i}_${k}]`))
     const [, cols] = view.grid
     const [ph, pw] = view.patch
     const layout = rects.map((_, k) => `${(k % cols) * pw}_${Math.floor(k / cols) * ph}`).join('|')
-    parts.push(`${rects.map((_, k) => `[c${i}_${k}]`).join('')}xstack=inputs=${rects.length}:layout=${layout}[${outs[i]}]`)
+    parts.push(`${rects.map((_, k) => `[c${i}_${k}]`).join('')}xstack=inputs=${rects.length}:layout=${layout},format=${fmt}[${outs[i]}]`)
   })
   return { graph: parts.join(';'), outputs: outs }
 }
@@ -106,9 +124,14 @@ export function viewSize(view: View): [number, number] {
 }
 
 /** Pure: the ffmpeg argv. Pipes 1, 3, 4, … carry the views in order. */
-export function samplerArgs(file: string, src: SourceGeometry, views: readonly View[], opts: { start?: number; duration?: number; threads?: number } = {}): string[] {
+export function samplerArgs(
+  file: string,
+  src: SourceGeometry,
+  views: readonly View[],
+  opts: { start?: number; duration?: number; threads?: number; segmentSeconds?: number } = {}
+): string[] {
   const step = frameStep(src.fps, views)
-  const { graph, outputs } = samplerFilter(src, views, step)
+  const { graph, outputs } = samplerFilter(src, views, step, framesPerSegment(src.fps, step, opts.segmentSeconds ?? 2))
   const args = ['-hide_banner', '-loglevel', 'error', '-nostdin']
   if (opts.threads) args.push('-threads', String(opts.threads))
   if (opts.start) args.push('-ss', opts.start.toFixed(3))
@@ -120,6 +143,10 @@ export function samplerArgs(file: string, src: SourceGeometry, views: readonly V
     args.push('-map', `[${o}]`, '-fps_mode', 'passthrough', '-f', 'rawvideo', i === 0 ? 'pipe:1' : `pipe:${i + 2}`)
   })
   return args
+}
+
+export function framesPerSegment(fps: number, step: number, segmentSeconds: number): number {
+  return Math.max(1, Math.round((segmentSeconds * fps) / step))
 }
 
 /** Pure: which of `n` frames a view takes (indices into the segment's frames). */
@@ -148,18 +175,21 @@ export function toTensor(view: View, frames: readonly Uint8Array[], pick: readon
   const n = T * C * plane
   const norm = view.normalise
   const out = view.dtype === 'uint8' ? new Uint8Array(n) : new Float32Array(n)
-  // Index of (t, c, pixel) in the output for each layout; the input is packed RGBRGB… or gray.
-  const index =
-    view.layout === 'NCTHW' ? (t: number, c: number, p: number) => (c * T + t) * plane + p : (t: number, c: number, p: number) => (t * C + c) * plane + p
+  const float = out instanceof Float32Array
   for (let t = 0; t < T; t++) {
     const src = frames[pick[t]!]!
+    if (C === 1 && !float && view.layout !== 'NCTHW') {
+      // Gray bytes in frame order: the whole frame is one copy.
+      out.set(src, t * plane)
+      continue
+    }
     for (let c = 0; c < C; c++) {
       const scale = norm ? norm.scale / (norm.std[c] ?? norm.std[0]!) : 1
       const offset = norm ? (norm.mean[c] ?? norm.mean[0]!) / (norm.std[c] ?? norm.std[0]!) : 0
-      for (let p = 0; p < plane; p++) {
-        const v = src[p * C + c]!
-        out[index(t, c, p)] = view.dtype === 'uint8' ? v : v * scale - offset
-      }
+      // Where plane (t, c) starts in the output; the input is packed RGBRGB… or gray.
+      const base = view.layout === 'NCTHW' ? (c * T + t) * plane : (t * C + c) * plane
+      if (float) for (let p = 0, q = c; p < plane; p++, q += C) out[base + p] = src[q]! * scale - offset
+      else for (let p = 0, q = c; p < plane; p++, q += C) out[base + p] = src[q]!
     }
   }
   const dims = view.layout === 'TCHW' ? [T, C, h, w] : view.layout === 'NCTHW' ? [1, C, T, h, w] : [1, T, C, h, w]
@@ -200,7 +230,7 @@ export async function sampleSegments(
   opts: { signal?: AbortSignal; threads?: number; duration?: number | null } = {}
 ): Promise<{ frames: number; segments: number }> {
   const step = frameStep(src.fps, views)
-  const args = samplerArgs(file, src, views, { threads: opts.threads })
+  const args = samplerArgs(file, src, views, { threads: opts.threads, segmentSeconds })
   const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...views.slice(1).map(() => 'pipe' as const)]
   const child = spawn(ffmpeg, args, { stdio })
   let stderr = ''
@@ -213,7 +243,11 @@ export async function sampleSegments(
   opts.signal?.addEventListener('abort', onAbort, { once: true })
   const streams = views.map((_, i) => child.stdio[i === 0 ? 1 : i + 2] as Readable)
   const sizes = views.map(frameBytes)
-  const perSegment = Math.max(1, Math.round((segmentSeconds * src.fps) / step))
+  const perSegment = framesPerSegment(src.fps, step, segmentSeconds)
+  const sparse = views.map(isSparse)
+  // Sparse streams carry frame 0 first and then one frame per segment, unless the offset is 0 (then frame 0 is it).
+  const sparseShift = sparseOffset(perSegment) === 0 ? 0 : 1
+  const dropped = views.map(() => 0)
   const dt = step / src.fps
 
   // Each view's stream is cut into frames; a segment is emitted once every view has delivered its frames.
@@ -228,16 +262,31 @@ export async function sampleSegments(
 
   const flush = (final: boolean): void => {
     for (;;) {
-      const ready = Math.min(...queues.map((q) => q.length))
+      const ready = Math.min(...queues.filter((_, i) => !sparse[i]).map((q) => q.length))
       // A full segment goes out only once half of the next one is there too, so the clip's tail (under half a
       // segment) joins the last segment instead of becoming a sliver too short to measure motion in.
       let take: number
       if (ready >= perSegment * 1.5) take = perSegment
       else if (final && ready > 0) take = ready
       else return
+      const index = segmentIndex
+      // A sparse view's frame for this segment may still be in the pipe while the dense ones are complete: wait.
+      if (!final && sparse.some((sp, i) => sp && queues[i]!.length + dropped[i]! < index + 1 + sparseShift)) return
       const frames: Record<string, Uint8Array[]> = {}
-      views.forEach((v, i) => (frames[v.name] = queues[i]!.splice(0, take)))
-      const index = segmentIndex++
+      views.forEach((v, i) => {
+        if (sparse[i]) {
+          // Frames of earlier segments are dropped; the one used stays as the fallback for a tail without its own.
+          const q = queues[i]!
+          const rel = Math.max(0, Math.min(index + sparseShift - dropped[i]!, q.length - 1))
+          const f = q[rel]
+          if (rel > 0) {
+            q.splice(0, rel)
+            dropped[i] = dropped[i]! + rel
+          }
+          frames[v.name] = f ? [f] : []
+        } else frames[v.name] = queues[i]!.splice(0, take)
+      })
+      segmentIndex++
       const first = total
       const seg: SegmentFrames = { index, start: first * dt, end: (first + take) * dt, frames, step }
       total += take

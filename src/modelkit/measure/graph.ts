@@ -20,6 +20,8 @@ export const GLOBAL_W = 160
 export const GLOBAL_H = 90
 /** Global-motion search range, in pixels of the 80×45 motion image (±8 px of the 160×90 view). */
 export const MOTION_RANGE = 4
+/** Spatial measures use every 4th frame of the segment (T/4 frames). */
+export const SPATIAL_STRIDE = 4
 
 export interface Measurement {
   name: string
@@ -79,9 +81,12 @@ export function buildMeasureModel(): Uint8Array {
 
   // ---- fragments → one 64×64 patch per batch item, so no filter ever straddles the mosaic's seams ----
   const fy = mul(g, cast(g, frag, 'float32'), c(1 / 255))
+  // Picture-quality measures change slowly within a segment: every SPATIAL_STRIDE-th frame is enough for them and
+  // keeps the stage several times faster than decoding. Motion measures below still use every frame.
+  const spatial = slice(g, fy, [0], [END], [0], [SPATIAL_STRIDE])
   const patches = reshape(
     g,
-    g.node('Transpose', [reshape(g, fy, [-1, 1, GRID, PATCH, GRID, PATCH])], { perm: attr.ints([0, 2, 4, 1, 3, 5]) }),
+    g.node('Transpose', [reshape(g, spatial, [-1, 1, GRID, PATCH, GRID, PATCH])], { perm: attr.ints([0, 2, 4, 1, 3, 5]) }),
     [-1, 1, PATCH, PATCH]
   ) // [T·16, 1, 64, 64]
 

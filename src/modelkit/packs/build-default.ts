@@ -18,7 +18,7 @@ import { locateFfmpeg } from '../../core/media/locate'
 import { DISTORTION_IDS } from '../dataset/distortions'
 import { generateDataset, type ClipRecord, type DatasetFile } from '../dataset/generate'
 import { MEASUREMENTS } from '../measure/graph'
-import { defaultManifest, PACK_NAME, SEGMENT_SECONDS, writeFixedStages, writeHead } from './default-pack'
+import { defaultManifest, PACK_NAME, writeFixedStages, writeHead } from './default-pack'
 import { trainHead, type Sample } from '../head/train'
 
 export const PACK_VERSION = '1.0.0'

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import { DISTORTION_IDS } from './distortions'
+import { pairAllowed, planHeldout, planTrain, type PlannedSource } from './plan'
+import { pictureKey } from './sources'
+
+const sources: PlannedSource[] = [
+  { file: 'a/big.jpg', package: 'p', width: 5120, height: 2880, input: { kind: 'image', path: '/x/big.jpg', hasAlpha: false } },
+  { file: 'a/mid.jpg', package: 'p', width: 1920, height: 1200, input: { kind: 'image', path: '/x/mid.jpg', hasAlpha: false } },
+  { file: 'a/small.png', package: 'p', width: 1024, height: 681, input: { kind: 'image', path: '/x/small.png', hasAlpha: true } }
+]
+
+describe('training plan', () => {
+  it('is identical for the same seed and different for another', () => {
+    expect(JSON.stringify(planTrain(sources, 11, 50))).toBe(JSON.stringify(planTrain(sources, 11, 50)))
+    expect(JSON.stringify(planTrain(sources, 11, 50))).not.toBe(JSON.stringify(planTrain(sources, 12, 50)))
+  })
+
+  it('keeps clip i unchanged when the count grows', () => {
+    expect(planTrain(sources, 3, 40).slice(0, 20)).toEqual(planTrain(sources, 3, 20))
+  })
+
+  it('follows the documented mix and uses every distortion', () => {
+    const plan = planTrain(sources, 1, 2000)
+    const share = (k: string): number => plan.filter((c) => c.kind === k).length / plan.length
+    expect(share('clean')).toBeCloseTo(0.1, 1)
+    expect(share('single')).toBeCloseTo(0.6, 1)
+    expect(share('window')).toBeCloseTo(0.15, 1)
+    expect(share('pair')).toBeCloseTo(0.15, 1)
+    const used = new Set(plan.flatMap((c) => c.distortions.map((d) => d.id)))
+    expect([...used].sort()).toEqual([...DISTORTION_IDS].sort())
+    for (const c of plan) {
+      if (c.kind === 'window') {
+        expect(c.geo.seconds).toBe(8)
+        const [d] = c.distortions
+        expect(d && d.start >= 0.5 && d.end <= 7.5 && d.end > d.start).toBe(true)
+      } else expect(c.geo.seconds).toBe(4)
+      if (c.kind === 'pair') expect(pairAllowed(c.distortions[0]!.id, c.distortions[1]!.id)).toBe(true)
+      // The small picture never gets sizes it would have to upscale.
+      if (c.source.file === 'a/small.png') expect(c.geo.width).toBe(640)
+    }
+  })
+
+  it('refuses contradictory pairs', () => {
+    expect(pairAllowed('underexposure', 'overexposure')).toBe(false)
+    expect(pairAllowed('black', 'blur')).toBe(false)
+    expect(pairAllowed('blur', 'noise')).toBe(true)
+  })
+})
+
+describe('held-out plan', () => {
+  it('has, per source, a clean clip, four levels per distortion, and one windowed 8 s clip per distortion', () => {
+    const plan = planHeldout(sources, 1, 2)
+    expect(plan).toHaveLength(2 * (1 + DISTORTION_IDS.length * 5))
+    const windows = plan.filter((c) => c.kind === 'series-window')
+    expect(windows).toHaveLength(2 * DISTORTION_IDS.length)
+    for (const w of windows) expect(w.geo.seconds).toBe(8)
+    // Each source's series share one pristine reference per clip length.
+    const group = plan.filter((c) => c.series?.group === plan[0]?.series?.group && c.geo.seconds === 4)
+    expect(new Set(group.map((c) => c.pristineKey)).size).toBe(1)
+    expect(JSON.stringify(planHeldout(sources, 1, 2))).toBe(JSON.stringify(plan))
+  })
+})
+
+describe('source selection', () => {
+  it('keeps one file per picture and skips screenshots and docs', () => {
+    expect(pictureKey('usr/share/wallpapers/Altai/contents/images/5120x2880.png')).toBe('Altai/images')
+    expect(pictureKey('usr/share/wallpapers/Kay/contents/images_dark/1080x1920.png')).toBe('Kay/images_dark')
+    expect(pictureKey('usr/share/wallpapers/Altai/contents/screenshot.png')).toBeNull()
+    expect(pictureKey('usr/share/backgrounds/mate/abstract/Elephants_3840x2160.jpg')).toBe(pictureKey('usr/share/backgrounds/mate/abstract/Elephants.jpg'))
+    expect(pictureKey('usr/share/doc/HTML/en/palapeli/puzzletable1.png')).toBeNull()
+    expect(pictureKey('usr/share/backgrounds/mate/desktop/x.svg')).toBeNull()
+  })
+})

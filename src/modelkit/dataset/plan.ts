@@ -1,0 +1,180 @@
+/**
+ * The dataset plan: every clip's source, size, frame rate, length, camera path and distortions, drawn from the seed
+ * before any ffmpeg runs. Same seed and same sources → same plan, byte for byte; the generator only executes it.
+ */
+import { DISTORTION_IDS, LEVELS, planParams, type AppliedDistortion, type ClipGeometry, type DistortionId, type Level } from './distortions'
+import { createRng, hash32, type Rng } from './prng'
+import { canvasFor, planCamera, upscaleFactor, type Canvas, type CameraPath, type SourceInput } from './render'
+
+export type ClipKind = 'clean' | 'single' | 'window' | 'pair' | 'series-level' | 'series-window'
+
+export interface PlannedSource {
+  /** File name inside its package, and the package (what the dataset records). */
+  file: string
+  package: string
+  width: number
+  height: number
+  input: SourceInput
+}
+
+export interface ClipPlan {
+  id: string
+  kind: ClipKind
+  source: PlannedSource
+  geo: ClipGeometry
+  canvas: Canvas
+  /** > 1: the pristine clip is an upscale of its source (softer than the others). */
+  upscale: number
+  camera: CameraPath
+  distortions: AppliedDistortion[]
+  /** Clips rendered from the same source with the same geometry and camera share one pristine reference. */
+  pristineKey: string
+  /** Held-out series: which source group, which distortion, which level (0 = the clean reference). */
+  series?: { group: string; distortion: DistortionId | null; level: Level | 0; window: boolean }
+}
+
+export const SIZES: ReadonlyArray<{ width: number; height: number; weight: number }> = [
+  { width: 640, height: 360, weight: 0.35 },
+  { width: 960, height: 540, weight: 0.3 },
+  { width: 1280, height: 720, weight: 0.25 },
+  { width: 1920, height: 1080, weight: 0.1 }
+]
+export const FRAME_RATES: ReadonlyArray<{ fps: number; weight: number }> = [
+  { fps: 24, weight: 0.25 },
+  { fps: 25, weight: 0.3 },
+  { fps: 30, weight: 0.3 },
+  { fps: 50, weight: 0.15 }
+]
+
+function weighted<T extends { weight: number }>(rng: Rng, items: readonly T[]): T {
+  const total = items.reduce((a, i) => a + i.weight, 0)
+  let x = rng.next() * total
+  for (const it of items) {
+    x -= it.weight
+    if (x < 0) return it
+  }
+  return items[items.length - 1] as T
+}
+
+/** Pairs that are not combined: opposites, and black (which hides whatever it is paired with). */
+export function pairAllowed(a: DistortionId, b: DistortionId): boolean {
+  if (a === b) return false
+  if (a === 'black' || b === 'black') return false
+  const set = new Set([a, b])
+  if (set.has('underexposure') && set.has('overexposure')) return false
+  if (set.has('freeze') && set.has('stutter')) return false
+  return true
+}
+
+export function pristineKey(source: PlannedSource, geo: ClipGeometry, camera: CameraPath): string {
+  const h = hash32(JSON.stringify({ f: source.file, p: source.package, geo, camera })).toString(16).padStart(8, '0')
+  return `${geo.width}x${geo.height}-${geo.fps}-${geo.seconds}s-${h}`
+}
+
+export function makeClip(
+  id: string,
+  kind: ClipKind,
+  source: PlannedSource,
+  geo: ClipGeometry,
+  camera: CameraPath,
+  distortions: AppliedDistortion[],
+  series?: ClipPlan['series']
+): ClipPlan {
+  const canvas = canvasFor(geo, source)
+  const clip: ClipPlan = { id, kind, source, geo, canvas, upscale: upscaleFactor(geo, canvas), camera, distortions, pristineKey: pristineKey(source, geo, camera) }
+  if (series) clip.series = series
+  return clip
+}
+
+export function applied(id: DistortionId, level: Level, start: number, end: number, geo: ClipGeometry, rng: Rng): AppliedDistortion {
+  return { id, level, start, end, params: planParams(id, level, start, end, geo, rng) }
+}
+
+/** Largest sizes first are dropped when the picture is too small to fill them without upscaling. */
+function sizesFor(source: PlannedSource): typeof SIZES {
+  const ok = SIZES.filter((s) => canvasFor(s, source).width >= s.width * 1.45)
+  return ok.length ? ok : SIZES.slice(0, 1)
+}
+
+export interface TrainMix {
+  clean: number
+  single: number
+  window: number
+  pair: number
+}
+export const TRAIN_MIX: TrainMix = { clean: 0.1, single: 0.6, window: 0.15, pair: 0.15 }
+
+/**
+ * Training plan. Sources are visited round-robin in a seeded order so each picture is used about equally; each clip
+ * draws its own settings from a stream forked by clip index, so clip i does not change when `count` changes.
+ */
+export function planTrain(sources: readonly PlannedSource[], seed: number, count: number, seconds = 4, windowSeconds = 8): ClipPlan[] {
+  if (sources.length === 0) throw new Error('no training sources')
+  const root = createRng(seed)
+  const order = root.fork('source-order').shuffle(sources.map((_, i) => i))
+  const clips: ClipPlan[] = []
+  for (let i = 0; i < count; i++) {
+    const rng = root.fork(`clip-${i}`)
+    const source = sources[order[i % order.length] ?? 0] as PlannedSource
+    const size = weighted(rng, sizesFor(source))
+    const { fps } = weighted(rng, FRAME_RATES)
+    const u = rng.next()
+    const kind: ClipKind = u < TRAIN_MIX.clean ? 'clean' : u < TRAIN_MIX.clean + TRAIN_MIX.single ? 'single' : u < 1 - TRAIN_MIX.pair ? 'window' : 'pair'
+    const geo: ClipGeometry = { width: size.width, height: size.height, fps, seconds: kind === 'window' ? windowSeconds : seconds }
+    const camera = planCamera(rng)
+    const ds: AppliedDistortion[] = []
+    if (kind === 'single') {
+      ds.push(applied(rng.pick(DISTORTION_IDS), rng.pick(LEVELS), 0, geo.seconds, geo, rng))
+    } else if (kind === 'window') {
+      // Windows between 1 and 4 s, at least 0.5 s from either end, on a 0.1 s grid (readable in dataset.json).
+      const len = Math.round(rng.float(1, 4) * 10) / 10
+      const start = Math.round(rng.float(0.5, geo.seconds - 0.5 - len) * 10) / 10
+      ds.push(applied(rng.pick(DISTORTION_IDS), rng.pick(LEVELS), start, Math.round((start + len) * 10) / 10, geo, rng))
+    } else if (kind === 'pair') {
+      const a = rng.pick(DISTORTION_IDS.filter((x) => x !== 'black'))
+      const b = rng.pick(DISTORTION_IDS.filter((x) => pairAllowed(a, x)))
+      ds.push(applied(a, rng.pick(LEVELS), 0, geo.seconds, geo, rng), applied(b, rng.pick(LEVELS), 0, geo.seconds, geo, rng))
+    }
+    clips.push(makeClip(`train-${String(i).padStart(5, '0')}`, kind, source, geo, camera, ds))
+  }
+  return clips
+}
+
+export function groupName(source: PlannedSource): string {
+  const base = source.file.split('/').pop() ?? source.file
+  return base.replace(/\.[a-z]+$/i, '').replace(/[^A-Za-z0-9]+/g, '_').slice(0, 40)
+}
+
+/**
+ * Held-out benchmark, as series: per source, one clean 4 s clip (level 0, shared by every distortion's series),
+ * levels 1–4 of each distortion over the whole clip, and one 8 s clip per distortion at level 3 inside a window
+ * for time-localisation (IoU) checks.
+ */
+export function planHeldout(sources: readonly PlannedSource[], seed: number, maxSources = 7, seconds = 4, windowSeconds = 8): ClipPlan[] {
+  const root = createRng(seed)
+  const clips: ClipPlan[] = []
+  for (const source of sources.slice(0, maxSources)) {
+    const group = groupName(source)
+    const rng = root.fork(`heldout-${source.package}-${source.file}`)
+    // 640×360 throughout: most libjxl pictures are 500 px, and 960×540 for the one large picture (flower.png) took
+    // 170 s of a 7-minute run on 2 cores; the benchmark should take under 6 minutes.
+    const size = { width: 640, height: 360 }
+    const fps = rng.pick([24, 25, 30])
+    const geo: ClipGeometry = { ...size, fps, seconds }
+    const geoW: ClipGeometry = { ...size, fps, seconds: windowSeconds }
+    const camera = planCamera(rng)
+    clips.push(makeClip(`ho-${group}-clean`, 'series-level', source, geo, camera, [], { group, distortion: null, level: 0, window: false }))
+    for (const id of DISTORTION_IDS) {
+      for (const level of LEVELS) {
+        const d = applied(id, level, 0, seconds, geo, rng.fork(`${id}-${level}`))
+        clips.push(makeClip(`ho-${group}-${id}-${level}`, 'series-level', source, geo, camera, [d], { group, distortion: id, level, window: false }))
+      }
+      const wr = rng.fork(`${id}-window`)
+      const start = wr.pick([1.5, 2, 2.5, 3])
+      const end = Math.min(windowSeconds - 1, start + wr.pick([2, 3, 4]))
+      const d = applied(id, 3, start, end, geoW, wr)
+      clips.push(makeClip(`ho-${group}-${id}-window`, 'series-window', source, geoW, camera, [d], { group, distortion: id, level: 3, window: true }))
+    }
+  }
+  return clips
+}
