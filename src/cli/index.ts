@@ -16,6 +16,7 @@ import { defaultDataDir } from '../core/paths'
 import { queryTable } from '../core/catalog/clips'
 import { startServer } from '../server/server'
 import { createProgressPrinter } from './progress'
+import { evalCommand, inspectCommand, modelsCommand } from './model-commands'
 import type { JobProgress } from '../shared/contract'
 
 const VERSION = '0.1.0'
@@ -30,6 +31,9 @@ Commands:
   list [--json]        List the clips in the library
   serve                Run the app's UI in a browser (loopback only, with a token)
   info                 Show where the catalog is and which ffmpeg is used
+  inspect <file>       Score one video segment by segment and explain what is wrong and when
+  eval <meta.json>     Score a labelled set (VQAThinker meta-JSON) and report SRCC/PLCC/KRCC/RMSE
+  models [import <dir>]  List model packs, or import one
 
 Options:
   --data-dir <dir>     Catalog and cache location (default: ${defaultDataDir()}; env VQA_DATA_DIR)
@@ -37,6 +41,11 @@ Options:
   --host <addr>        serve: interface to bind (default 127.0.0.1)
   --port <n>           serve: port (default: a free one)
   --no-watch           serve: do not watch folders for changes
+  --model <dir>        inspect/eval: a model pack folder (default: the built-in vqa-default)
+  --ep <cuda|cpu>      inspect/eval: execution provider (default: CUDA where installed, else CPU)
+  --segment <seconds>  inspect: segment length (default: the pack's, 2 s)
+  --root <dir>         eval: where the videos are (default: beside the meta file)
+  --out <dir>          eval: where results.csv and report.json go (default ./vqa-eval)
   -h, --help           This help
 `
 
@@ -117,6 +126,11 @@ export async function main(argv: string[]): Promise<number> {
         host: { type: 'string' },
         port: { type: 'string' },
         'no-watch': { type: 'boolean', default: false },
+        model: { type: 'string' },
+        ep: { type: 'string' },
+        segment: { type: 'string' },
+        root: { type: 'string' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false }
       }
     })
@@ -131,9 +145,17 @@ export async function main(argv: string[]): Promise<number> {
     return command || values.help ? EXIT.ok : EXIT.usage
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir())
-  const known = ['add', 'scan', 'list', 'serve', 'info']
+  const known = ['add', 'scan', 'list', 'serve', 'info', 'inspect', 'eval', 'models']
   if (!known.includes(command)) {
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}`)
+    return EXIT.usage
+  }
+  if (values.ep !== undefined && !['cuda', 'cpu', 'auto'].includes(values.ep)) {
+    process.stderr.write('--ep must be cuda, cpu or auto\n')
+    return EXIT.usage
+  }
+  if ((command === 'inspect' || command === 'eval') && args.length !== 1) {
+    process.stderr.write(`vqa ${command} needs exactly one ${command === 'inspect' ? 'video file' : 'meta.json file'}\n`)
     return EXIT.usage
   }
   if (command === 'add' && args.length === 0) {
@@ -153,7 +175,31 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   try {
+    const modelOpts = {
+      model: values.model,
+      ep: (values.ep ?? 'auto') as 'auto' | 'cuda' | 'cpu',
+      json: values.json === true,
+      out: process.stdout,
+      err: process.stderr
+    }
     switch (command) {
+      case 'inspect': {
+        const seg = values.segment === undefined ? undefined : Number(values.segment)
+        if (seg !== undefined && !(seg >= 0.5 && seg <= 60)) {
+          process.stderr.write('--segment must be between 0.5 and 60 seconds\n')
+          return EXIT.usage
+        }
+        try {
+          return await inspectCommand(core.ffmpeg, args[0]!, seg, modelOpts)
+        } catch (err) {
+          process.stderr.write(`✗ ${args[0]}: ${(err as Error).message}\n`)
+          return EXIT.fileErrors
+        }
+      }
+      case 'eval':
+        return await evalCommand(core.ffmpeg, args[0]!, values.root, values.out, modelOpts)
+      case 'models':
+        return await modelsCommand(dataDir, args[0], args[1], modelOpts)
       case 'info': {
         const info = await core.handlers['app.info']({})
         if (values.json) process.stdout.write(`${JSON.stringify(info, null, 2)}\n`)

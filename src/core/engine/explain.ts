@@ -42,6 +42,7 @@ export function strengthOf(severity: number): string {
 }
 
 export function levelWord(score: number): string {
+  if (!Number.isFinite(score)) return 'unknown'
   return LEVEL_WORDS[Math.min(4, Math.max(0, Math.round(score) - 1))]!
 }
 

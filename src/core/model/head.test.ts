@@ -19,16 +19,18 @@ describe('quality head', () => {
     const rows = [
       [0.5, -0.3, 10, 25],
       [0, 2, 0.001, 80],
-      [-4, 1e3, 3, 5]
+      [-4, 1e3, 3, 5],
+      [0.2, 0.1, 1, NaN] // BRISQUE is undefined on a flat frame
     ]
     const expected = head.predict(rows)
     const session = await new OrtEngine('cpu', 1).load(headToOnnx(head.weights()))
     const out = await session.run({
-      measurements: { data: Float32Array.from(rows.flatMap((r) => r.slice(0, 3))), dims: [3, 3] },
-      brisque: { data: Float32Array.from(rows.map((r) => r[3]!)), dims: [3] }
+      measurements: { data: Float32Array.from(rows.flatMap((r) => r.slice(0, 3))), dims: [4, 3] },
+      brisque: { data: Float32Array.from(rows.map((r) => r[3]!)), dims: [4] }
     })
     const levels = Array.from(out['levels']!.data as Float32Array)
     const sev = Array.from(out['severities']!.data as Float32Array)
+    expect(expected.probs.flat().every(Number.isFinite)).toBe(true)
     expected.probs.flat().forEach((p, i) => expect(Math.abs(p - levels[i]!)).toBeLessThan(1e-4))
     expected.severities.flat().forEach((s, i) => expect(Math.abs(s - sev[i]!)).toBeLessThan(1e-4))
     await session.dispose()

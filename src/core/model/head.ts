@@ -63,11 +63,18 @@ export class Head {
     return new Head(w.spec, dense)
   }
 
+  /** Per input, the raw value whose transformed value is the training mean: what a missing value is replaced by. */
+  rawMean(): tf.Tensor1D {
+    return tf.tensor1d(this.spec.mean.map((m, i) => (this.spec.logOffsets[i]! > 0 ? Math.max(0, Math.exp(m) - this.spec.logOffsets[i]!) : m)))
+  }
+
   /** The transform + standardisation, as in the ONNX graph. x: [N, inputs]. */
   preprocess(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
       const offsets = tf.tensor1d(this.spec.logOffsets.map((o) => (o > 0 ? o : 1)))
       const mask = tf.tensor1d(this.spec.logOffsets.map((o) => (o > 0 ? 1 : 0)))
+      // A measurement that is undefined for this segment (BRISQUE of an all-black frame) counts as typical.
+      x = tf.where(tf.isNaN(x), tf.broadcastTo(this.rawMean(), x.shape), x) as tf.Tensor2D
       const logged = tf.log(tf.add(tf.abs(x), offsets))
       const mixed = tf.add(tf.mul(logged, mask), tf.mul(x, tf.sub(1, mask)))
       const z = tf.div(tf.sub(mixed, tf.tensor1d(this.spec.mean)), tf.tensor1d(this.spec.std))
@@ -132,8 +139,10 @@ export function headToOnnx(w: HeadWeights): Uint8Array {
   const M = spec.inputs.length - 1
   const meas = g.input('measurements', 'float32', ['N', M])
   const brisque = g.input('brisque', 'float32', ['N'])
-  const x = concat(g, [meas, g.node('Reshape', [brisque, g.int64s([-1, 1])])], 1)
+  const joined = concat(g, [meas, g.node('Reshape', [brisque, g.int64s([-1, 1])])], 1)
   const f = (v: number[]) => g.constant(tensor.float32(v, [1, v.length]))
+  const rawMean = spec.mean.map((m, i) => (spec.logOffsets[i]! > 0 ? Math.max(0, Math.exp(m) - spec.logOffsets[i]!) : m))
+  const x = g.node('Where', [g.node('IsNaN', [joined]), f(rawMean), joined])
   const offsets = f(spec.logOffsets.map((o) => (o > 0 ? o : 1)))
   const mask = f(spec.logOffsets.map((o) => (o > 0 ? 1 : 0)))
   const logged = unary(g, 'Log', add(g, unary(g, 'Abs', x), offsets))

@@ -55,8 +55,16 @@ export function logOffsetsFor(inputs: readonly string[]): number[] {
 export function fitSpec(samples: readonly Sample[], inputs: string[], distortions: string[], hidden: number[]): HeadSpec {
   const logOffsets = logOffsetsFor(inputs)
   const t = samples.map((s) => s.x.map((v, i) => (logOffsets[i]! > 0 ? Math.log(Math.abs(v) + logOffsets[i]!) : v)))
-  const mean = inputs.map((_, i) => t.reduce((a, r) => a + r[i]!, 0) / t.length)
-  const std = inputs.map((_, i) => Math.sqrt(t.reduce((a, r) => a + (r[i]! - mean[i]!) ** 2, 0) / t.length) || 1)
+  // Undefined measurements (NaN) are left out of the statistics; the head replaces them by the mean.
+  const column = (i: number): number[] => t.map((r) => r[i]!).filter(Number.isFinite)
+  const mean = inputs.map((_, i) => {
+    const c = column(i)
+    return c.length ? c.reduce((a, b) => a + b, 0) / c.length : 0
+  })
+  const std = inputs.map((_, i) => {
+    const c = column(i)
+    return Math.sqrt(c.reduce((a, b) => a + (b - mean[i]!) ** 2, 0) / Math.max(1, c.length)) || 1
+  })
   return { inputs, logOffsets, mean, std, hidden, distortions }
 }
 

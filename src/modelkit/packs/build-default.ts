@@ -83,7 +83,8 @@ export function toSamples(ds: DatasetFile, measured: Map<string, MeasuredSegment
     const segs = measured.get(clip.file) ?? []
     clip.segments.forEach((target, i) => {
       const m = segs[i]
-      if (!m || Math.abs(m.start - target.start) > 0.25 || m.x.some((v) => !Number.isFinite(v))) return
+      // NaN measurements stay (BRISQUE of a black frame): the head imputes them, and black segments must be learned.
+      if (!m || Math.abs(m.start - target.start) > 0.25 || m.x.some((v) => v === Infinity || v === -Infinity)) return
       samples.push({
         x: m.x,
         quality: target.quality,
