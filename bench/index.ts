@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { benchImport, benchQueries, type BenchLine } from './library'
+import { benchModel } from './model'
 
 async function main(): Promise<void> {
   const only = process.argv[2]
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   process.stdout.write(`VQA Inspector benchmarks — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n\n`)
   if (!only || only === 'import') print(await benchImport())
   if (!only || only === 'query') print(benchQueries())
+  if (!only || only === 'model') print(await benchModel())
   mkdirSync('test-results', { recursive: true })
   writeFileSync('test-results/bench.json', JSON.stringify({ at: new Date().toISOString(), lines }, null, 2))
 }

@@ -165,7 +165,14 @@ export async function main(argv: string[]): Promise<number> {
 
   let core: Core
   try {
-    core = createCore({ dataDir, host: command === 'serve' ? 'browser' : 'cli', version: VERSION, watch: command === 'serve' && !values['no-watch'] })
+    core = createCore({
+      dataDir,
+      host: command === 'serve' ? 'browser' : 'cli',
+      version: VERSION,
+      watch: command === 'serve' && !values['no-watch'],
+      // Read-only commands leave unfinished jobs to the app or to the next `vqa scan`.
+      resumeJobs: command === 'add' || command === 'scan' || command === 'serve'
+    })
   } catch (err) {
     if (err instanceof FfmpegMissingError || err instanceof CatalogTooNewError) {
       process.stderr.write(`${err.message}\n`)

@@ -4,6 +4,7 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { Readable } from 'node:stream'
 import { ipcChannel, methodNames } from '../shared/contract'
 import { createCore, type Core } from '../core/api/core'
@@ -22,15 +23,15 @@ let core: Core | null = null
 let win: BrowserWindow | null = null
 
 function rendererUrl(): string {
-  return process.env['ELECTRON_RENDERER_URL'] ?? `file://${join(__dirname, '../renderer/index.html')}`
+  // pathToFileURL percent-encodes and uses '/' on Windows: the same text Chromium reports for the page.
+  return process.env['ELECTRON_RENDERER_URL'] ?? pathToFileURL(join(__dirname, '../renderer/index.html')).href
 }
 
-/** Only our own page may call the core. */
+/** Only our own page may call the core: its exact URL, whatever the hash route. */
 function trustedSender(frameUrl: string | undefined): boolean {
   if (!frameUrl) return false
-  const dev = process.env['ELECTRON_RENDERER_URL']
-  if (dev) return frameUrl.startsWith(dev)
-  return frameUrl.startsWith(`file://${join(__dirname, '../renderer/')}`)
+  const page = (u: string): string => u.split('#')[0]!.split('?')[0]!
+  return page(frameUrl) === page(rendererUrl())
 }
 
 function serveMedia(c: Core): void {
@@ -94,6 +95,17 @@ function createWindow(): BrowserWindow {
 }
 
 async function start(): Promise<void> {
+  // One app per catalog: a second launch focuses the first window instead of competing for the same jobs.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit()
+    return
+  }
+  app.on('second-instance', () => {
+    if (win) {
+      if (win.isMinimized()) win.restore()
+      win.focus()
+    }
+  })
   await app.whenReady()
   process.env['VQA_APP_ROOT'] ??= app.getAppPath()
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { authorise, cookieToken, hostAllowed, originAllowed } from './auth'
+import { authorise, cookieTokens, hostAllowed, originAllowed } from './auth'
 
 const req = (path: string, cookie?: string, authorization?: string) => ({ url: new URL(path, 'http://127.0.0.1'), cookie, authorization })
 
@@ -13,7 +13,9 @@ describe('browser-mode auth', () => {
     expect(authorise('s3cret', req('/')).ok).toBe(false)
     expect(authorise('s3cret', req('/?token=s3cre')).ok).toBe(false)
     expect(authorise('s3cret', req('/', 'vqa_session=nope')).ok).toBe(false)
-    expect(cookieToken(undefined)).toBeNull()
+    expect(cookieTokens(undefined, 'vqa_session')).toEqual([])
+    // A planted cookie of the same name, or a malformed one, does not hide the real one.
+    expect(authorise('s3cret', req('/', 'vqa_session=x; vqa_session=%; vqa_session=s3cret')).ok).toBe(true)
   })
   it('only answers loopback Host names when bound to loopback (DNS rebinding)', () => {
     expect(hostAllowed('127.0.0.1:5123', true)).toBe(true)

@@ -5,7 +5,8 @@
  */
 import { timingSafeEqual } from 'node:crypto'
 
-export const COOKIE = 'vqa_session'
+/** Cookies ignore ports, so each server names its own: two `vqa serve` on one machine do not overwrite each other. */
+export const cookieName = (port: number): string => `vqa_session_${port}`
 
 export function tokensEqual(a: string, b: string): boolean {
   const x = Buffer.from(a)
@@ -13,13 +14,20 @@ export function tokensEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-export function cookieToken(cookieHeader: string | undefined): string | null {
-  if (!cookieHeader) return null
+/** Every value of cookie `name` (another page on 127.0.0.1 may have planted one of the same name). */
+export function cookieTokens(cookieHeader: string | undefined, name: string): string[] {
+  if (!cookieHeader) return []
+  const out: string[] = []
   for (const part of cookieHeader.split(';')) {
     const [k, ...v] = part.trim().split('=')
-    if (k === COOKIE) return decodeURIComponent(v.join('='))
+    if (k !== name) continue
+    try {
+      out.push(decodeURIComponent(v.join('=')))
+    } catch {
+      // malformed escapes: not our cookie
+    }
   }
-  return null
+  return out
 }
 
 const LOOPBACK_HOST = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d+)?$/i
@@ -47,12 +55,12 @@ export interface AuthDecision {
 
 export function authorise(
   token: string,
-  req: { url: URL; cookie: string | undefined; authorization: string | undefined }
+  req: { url: URL; cookie: string | undefined; authorization: string | undefined },
+  cookie = 'vqa_session'
 ): AuthDecision {
   const q = req.url.searchParams.get('token')
   if (q && tokensEqual(q, token)) return { ok: true, setCookie: true }
-  const c = cookieToken(req.cookie)
-  if (c && tokensEqual(c, token)) return { ok: true, setCookie: false }
+  if (cookieTokens(req.cookie, cookie).some((c) => tokensEqual(c, token))) return { ok: true, setCookie: false }
   const bearer = req.authorization?.startsWith('Bearer ') ? req.authorization.slice(7) : null
   if (bearer && tokensEqual(bearer, token)) return { ok: true, setCookie: false }
   return { ok: false, setCookie: false }

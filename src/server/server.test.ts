@@ -32,7 +32,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-const withCookie = () => ({ headers: { cookie: `vqa_session=${server.token}` } })
+const withCookie = () => ({ headers: { cookie: `vqa_session_${server.port}=${server.token}` } })
 
 function call(ws: WebSocket, id: number, method: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string } }> {
   return new Promise((resolve) => {
@@ -53,7 +53,7 @@ describe('browser-mode server', () => {
     expect((await fetch(`${base}/`)).status).toBe(401)
     const first = await fetch(`${base}/?token=${server.token}`, { redirect: 'manual' })
     expect(first.status).toBe(303)
-    expect(first.headers.get('set-cookie')).toMatch(/vqa_session=.*HttpOnly; SameSite=Strict/)
+    expect(first.headers.get('set-cookie')).toMatch(/vqa_session_\d+=.*HttpOnly; SameSite=Strict/)
     const page = await fetch(`${base}/`, withCookie())
     expect(page.status).toBe(200)
     expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'/)
@@ -75,8 +75,11 @@ describe('browser-mode server', () => {
   it('speaks the contract over the WebSocket, validating input, and streams media with ranges', async () => {
     const rejected = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: { origin: base } })
     await new Promise((r) => rejected.on('error', r))
+    // A malformed cookie on the upgrade is refused, and the server stays up.
+    const malformed = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: { origin: base, cookie: `vqa_session_${server.port}=%` } })
+    await new Promise((r) => malformed.on('error', r))
 
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: { origin: base, cookie: `vqa_session=${server.token}` } })
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: { origin: base, cookie: `vqa_session_${server.port}=${server.token}` } })
     await new Promise((r) => ws.on('open', r))
     const events: string[] = []
     ws.on('message', (d) => {

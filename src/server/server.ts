@@ -14,7 +14,7 @@ import { ClientMessage, MEDIA_PATH, THUMB_PATH, WS_PATH, type ServerMessage } fr
 import { dispatch } from '../core/api/dispatch'
 import type { Core } from '../core/api/core'
 import { fileResponse } from '../core/media/range'
-import { authorise, COOKIE, hostAllowed, originAllowed } from './auth'
+import { authorise, cookieName, hostAllowed, originAllowed } from './auth'
 
 export interface ServeOptions {
   core: Core
@@ -104,12 +104,17 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!hostAllowed(req.headers.host, loopback)) return deny(res, 421, 'Wrong host')
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    const auth = authorise(token, { url, cookie: req.headers.cookie, authorization: req.headers.authorization })
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost')
+    } catch {
+      return deny(res, 400, 'Bad request')
+    }
+    const auth = authorise(token, { url, cookie: req.headers.cookie, authorization: req.headers.authorization }, cookie())
     if (!auth.ok) return deny(res, 401, 'This VQA Inspector session needs the link printed in the terminal (with its token).')
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, 'Method not allowed')
     const headers: Record<string, string> = auth.setCookie
-      ? { 'Set-Cookie': `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/` }
+      ? { 'Set-Cookie': `${cookie()}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/` }
       : {}
     if (auth.setCookie && url.pathname === '/') {
       // Drop the token from the address bar (and from history) once the cookie carries it.
@@ -148,20 +153,25 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   })
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    const auth = authorise(token, { url, cookie: req.headers.cookie, authorization: req.headers.authorization })
-    if (
-      url.pathname !== WS_PATH ||
-      !hostAllowed(req.headers.host, loopback) ||
-      !originAllowed(req.headers.origin, req.headers.host) ||
-      !auth.ok
-    ) {
+    socket.on('error', () => socket.destroy())
+    let allowed = false
+    try {
+      // Anything malformed (URL, cookie) is a refusal, never an exception: this runs outside any request handler.
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      const auth = authorise(token, { url, cookie: req.headers.cookie, authorization: req.headers.authorization }, cookie())
+      allowed =
+        url.pathname === WS_PATH && hostAllowed(req.headers.host, loopback) && originAllowed(req.headers.origin, req.headers.host) && auth.ok
+    } catch {
+      allowed = false
+    }
+    if (!allowed) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
       socket.destroy()
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws)
+      ws.on('error', () => ws.terminate())
       ws.on('close', () => sockets.delete(ws))
       ws.on('message', (data) => {
         let msg: ClientMessage
@@ -186,6 +196,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     server.listen(opts.port ?? 0, host, () => ok())
   })
   const port = (server.address() as AddressInfo).port
+  function cookie(): string {
+    return cookieName(port)
+  }
   const shownHost = host.includes(':') ? `[${host}]` : host
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,

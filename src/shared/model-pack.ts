@@ -160,6 +160,8 @@ export function checkManifestWiring(m: ModelManifest): string[] {
     if (!produced.get(s)?.has(o)) problems.push(`output ${r} is not produced by any stage`)
   }
   if (m.outputs.severities && m.distortions.length === 0) problems.push('severities are declared but the distortion list is empty')
+  // Segments are cut by counting the frames of views that take every frame; a pack of single-frame views has none.
+  if (!m.views.some((v) => !(v.sampling === 'uniform' && v.frames === 1))) problems.push('at least one view must take more than one frame per segment')
   return problems
 }
 

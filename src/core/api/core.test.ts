@@ -74,10 +74,13 @@ describe('core', () => {
   it('cancels a scan on request and keeps what it had done', async () => {
     const core = createCore({ dataDir: join(dir, 'data-cancel'), host: 'cli', version: 'test', scanConcurrency: 1 })
     try {
+      let first: number | null = null
       const cancelled = new Promise<JobProgress>((resolve) => {
         core.subscribe((event, payload) => {
           const p = payload as JobProgress
           if (event !== 'jobs.onProgress') return
+          if (first === null) first = p.id
+          if (p.id !== first) return
           if (p.state === 'running' && p.done >= 5) void core.handlers['jobs.cancel']({ id: p.id })
           if (p.state === 'cancelled') resolve(p)
         })

@@ -44,6 +44,8 @@ export interface CoreOptions {
   pickFolder?: () => Promise<string | null>
   ffmpeg?: FfmpegTools
   scanConcurrency?: number
+  /** Take over jobs a dead process left behind (hosts that run jobs; not one-shot read commands). Default true. */
+  resumeJobs?: boolean
 }
 
 type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void
@@ -109,6 +111,15 @@ export function createCore(opts: CoreOptions): Core {
     }
   })
 
+  const cancelFolderJobs = (folderId: number): void => {
+    for (const j of jobs.list()) {
+      if ((j.state === 'running' || j.state === 'queued') && j.kind === 'scan') {
+        const job = db.prepare('SELECT params_json FROM jobs WHERE id = ?').get(j.id) as { params_json: string } | undefined
+        if (job && (JSON.parse(job.params_json) as { folderId: number }).folderId === folderId) jobs.cancel(j.id)
+      }
+    }
+  }
+
   const enqueueScan = (folder: { id: number; path: string }): number =>
     jobs.enqueue('scan', { folderId: folder.id }, `Scanning ${folder.path}`, (p) => (p as { folderId: number }).folderId === folder.id)
 
@@ -121,7 +132,7 @@ export function createCore(opts: CoreOptions): Core {
     })
     refreshWatcher()
   }
-  jobs.resume()
+  if (opts.resumeJobs !== false) jobs.resume()
 
   const urls: MediaUrls = opts.urls ?? { clip: (id) => `vqa-media://clip/${id}`, thumbnailBase: 'vqa-media://thumb/' }
 
@@ -156,6 +167,7 @@ export function createCore(opts: CoreOptions): Core {
         const newId = insertFolder(db, real)
         // Catalogued folders inside the new one are folded into it, keeping their clips (and their ids).
         for (const inner of existing.filter((f) => isInside(real, f.path))) {
+          cancelFolderJobs(inner.id)
           const prefix = relative(real, inner.path).split(sep).join('/')
           db.prepare(
             `UPDATE clips SET folder_id = ?, rel_dir = CASE WHEN rel_dir = '' THEN ? ELSE ? || '/' || rel_dir END WHERE folder_id = ?`
@@ -171,12 +183,7 @@ export function createCore(opts: CoreOptions): Core {
     },
 
     'folders.remove': async ({ id }) => {
-      for (const j of jobs.list()) {
-        if ((j.state === 'running' || j.state === 'queued') && j.kind === 'scan') {
-          const job = db.prepare('SELECT params_json FROM jobs WHERE id = ?').get(j.id) as { params_json: string } | undefined
-          if (job && (JSON.parse(job.params_json) as { folderId: number }).folderId === id) jobs.cancel(j.id)
-        }
-      }
+      cancelFolderJobs(id)
       const removed = deleteFolder(db, id)
       refreshWatcher()
       if (removed) libraryChanged([id], 'folder-removed')
@@ -247,7 +254,7 @@ export function createCore(opts: CoreOptions): Core {
       return () => listeners.delete(listener)
     },
     clipFile(id) {
-      const row = db.prepare("SELECT path FROM clips WHERE id = ? AND status != 'missing'").get(id) as { path: string } | undefined
+      const row = db.prepare("SELECT path FROM clips WHERE id = ? AND status = 'ok'").get(id) as { path: string } | undefined
       return row?.path ?? null
     },
     async thumbnailFile(id) {

@@ -79,10 +79,13 @@ export function knownFilesInFolder(db: Db, folderId: number): KnownFile[] {
     .all(folderId) as KnownFile[]
 }
 
-export function clipsWithFingerprint(db: Db, fingerprint: string): KnownFile[] {
+export function clipsWithFingerprint(db: Db, fingerprint: string): Array<KnownFile & { folderPath: string }> {
   return db
-    .prepare('SELECT id, path, size, mtime_ms AS mtimeMs, fingerprint, status FROM clips WHERE fingerprint = ?')
-    .all(fingerprint) as KnownFile[]
+    .prepare(
+      `SELECT c.id, c.path, c.size, c.mtime_ms AS mtimeMs, c.fingerprint, c.status, f.path AS folderPath
+       FROM clips c JOIN folders f ON f.id = c.folder_id WHERE c.fingerprint = ?`
+    )
+    .all(fingerprint) as Array<KnownFile & { folderPath: string }>
 }
 
 function mediaParams(info: MediaInfo | null) {
@@ -140,29 +143,24 @@ export function upsertProbed(
     now,
     ...mediaParams(info)
   }
-  const existing = db.prepare('SELECT id FROM clips WHERE path = ?').get(facts.path) as { id: number } | undefined
-  if (existing) {
-    db.prepare(
-      `UPDATE clips SET folder_id = @folder_id, rel_dir = @rel_dir, name = @name, size = @size, mtime_ms = @mtime_ms,
-         fingerprint = @fingerprint, status = @status, error = @error, updated_at = @now, probed_at = @now, ${MEDIA_SET}
-       WHERE id = @id`
-    ).run({ ...params, id: existing.id })
-    return existing.id
-  }
-  return Number(
-    db
-      .prepare(
-        `INSERT INTO clips (folder_id, path, rel_dir, name, size, mtime_ms, fingerprint, status, error, added_at, updated_at,
-           probed_at, container, duration, width, height, display_width, display_height, pixels, rotation, fps, vfr,
-           frame_count, codec, profile, pix_fmt, bit_depth, chroma, color_transfer, color_primaries, hdr, interlaced,
-           bitrate, audio_json, audio_count)
-         VALUES (@folder_id, @path, @rel_dir, @name, @size, @mtime_ms, @fingerprint, @status, @error, @now, @now, @now,
-           @container, @duration, @width, @height, @display_width, @display_height, @pixels, @rotation, @fps, @vfr,
-           @frame_count, @codec, @profile, @pix_fmt, @bit_depth, @chroma, @color_transfer, @color_primaries, @hdr,
-           @interlaced, @bitrate, @audio_json, @audio_count)`
-      )
-      .run(params).lastInsertRowid
-  )
+  // One statement: another process (the CLI beside the app) may insert the same path between a SELECT and an INSERT.
+  const row = db
+    .prepare(
+      `INSERT INTO clips (folder_id, path, rel_dir, name, size, mtime_ms, fingerprint, status, error, added_at, updated_at,
+         probed_at, container, duration, width, height, display_width, display_height, pixels, rotation, fps, vfr,
+         frame_count, codec, profile, pix_fmt, bit_depth, chroma, color_transfer, color_primaries, hdr, interlaced,
+         bitrate, audio_json, audio_count)
+       VALUES (@folder_id, @path, @rel_dir, @name, @size, @mtime_ms, @fingerprint, @status, @error, @now, @now, @now,
+         @container, @duration, @width, @height, @display_width, @display_height, @pixels, @rotation, @fps, @vfr,
+         @frame_count, @codec, @profile, @pix_fmt, @bit_depth, @chroma, @color_transfer, @color_primaries, @hdr,
+         @interlaced, @bitrate, @audio_json, @audio_count)
+       ON CONFLICT(path) DO UPDATE SET folder_id = @folder_id, rel_dir = @rel_dir, name = @name, size = @size,
+         mtime_ms = @mtime_ms, fingerprint = @fingerprint, status = @status, error = @error, updated_at = @now,
+         probed_at = @now, ${MEDIA_SET}
+       RETURNING id`
+    )
+    .get(params) as { id: number }
+  return row.id
 }
 
 /** A file we already know turned up under another path: keep its id (and later its scores and labels). */

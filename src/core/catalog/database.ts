@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3'
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { migrate } from './migrations'
+import { CatalogTooNewError, LATEST_VERSION, migrate } from './migrations'
 
 export type Db = Database.Database
 
@@ -31,6 +31,12 @@ export function openCatalog({ file, readonly = false }: OpenOptions): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const nativeBinding = electronBinding()
   const db = new Database(file, { readonly, ...(nativeBinding ? { nativeBinding } : {}) })
+  // Refuse a catalog from a newer version before changing anything in it (even its journal mode).
+  const version = db.pragma('user_version', { simple: true }) as number
+  if (version > LATEST_VERSION) {
+    db.close()
+    throw new CatalogTooNewError(version)
+  }
   // WAL lets the CLI read and write while the app has the catalog open; busy_timeout makes them wait for each other
   // instead of failing with SQLITE_BUSY.
   if (file !== ':memory:') db.pragma('journal_mode = WAL')

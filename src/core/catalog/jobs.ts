@@ -26,11 +26,11 @@ function toRecord(r: Row): JobRecord {
   return { ...rest, params: JSON.parse(params_json) as unknown }
 }
 
-export function insertJob(db: Db, kind: 'scan', params: unknown, title: string, now = Date.now()): number {
+export function insertJob(db: Db, kind: 'scan', params: unknown, title: string, owner: string | null = null, now = Date.now()): number {
   return Number(
     db
-      .prepare("INSERT INTO jobs (kind, params_json, state, title, created_at) VALUES (?, ?, 'queued', ?, ?)")
-      .run(kind, JSON.stringify(params), title, now).lastInsertRowid
+      .prepare("INSERT INTO jobs (kind, params_json, state, title, created_at, owner, heartbeat_at) VALUES (?, ?, 'queued', ?, ?, ?, ?)")
+      .run(kind, JSON.stringify(params), title, now, owner, owner ? now : null).lastInsertRowid
   )
 }
 
@@ -39,9 +39,26 @@ export function getJob(db: Db, id: number): JobRecord | undefined {
   return r && toRecord(r)
 }
 
-/** Jobs that were queued or running when the process last stopped: they are picked up again. */
-export function unfinishedJobs(db: Db): JobRecord[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE state IN ('queued', 'running') ORDER BY id`).all() as Row[]).map(toRecord)
+/** Jobs queued or running, with who owns them. */
+export function unfinishedJobs(db: Db): Array<JobRecord & { owner: string | null; heartbeatAt: number | null }> {
+  return (
+    db.prepare(`SELECT ${COLUMNS}, owner, heartbeat_at AS heartbeatAt FROM jobs WHERE state IN ('queued', 'running') ORDER BY id`).all() as Array<
+      Row & { owner: string | null; heartbeatAt: number | null }
+    >
+  ).map((r) => ({ ...toRecord(r), owner: r.owner, heartbeatAt: r.heartbeatAt }))
+}
+
+export function claimJob(db: Db, id: number, owner: string, now = Date.now()): void {
+  db.prepare('UPDATE jobs SET owner = ?, heartbeat_at = ? WHERE id = ?').run(owner, now, id)
+}
+
+export function heartbeat(db: Db, owner: string, now = Date.now()): void {
+  db.prepare("UPDATE jobs SET heartbeat_at = ? WHERE owner = ? AND state IN ('queued', 'running')").run(now, owner)
+}
+
+/** On a clean exit: our unfinished jobs are free for the next process to resume at once. */
+export function releaseJobs(db: Db, owner: string): void {
+  db.prepare("UPDATE jobs SET owner = NULL, heartbeat_at = NULL WHERE owner = ? AND state IN ('queued', 'running')").run(owner)
 }
 
 export function recentJobs(db: Db, limit = 20): JobRecord[] {

@@ -229,6 +229,7 @@ export async function sampleSegments(
   onSegment: (s: SegmentFrames) => Promise<void>,
   opts: { signal?: AbortSignal; threads?: number; duration?: number | null } = {}
 ): Promise<{ frames: number; segments: number }> {
+  if (opts.signal?.aborted) throw new DOMException('Aborted', 'AbortError')
   const step = frameStep(src.fps, views)
   const args = samplerArgs(file, src, views, { threads: opts.threads, segmentSeconds })
   const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...views.slice(1).map(() => 'pipe' as const)]
@@ -329,7 +330,11 @@ export async function sampleSegments(
     child.on('close', resolve)
   })
   opts.signal?.removeEventListener('abort', onAbort)
-  if (opts.signal?.aborted) throw new DOMException('Aborted', 'AbortError')
+  if (opts.signal?.aborted) {
+    // Let a segment that is being scored finish before the caller moves on.
+    await chain.catch(() => undefined)
+    throw new DOMException('Aborted', 'AbortError')
+  }
   if (!failure) flush(true)
   await chain
   if (failure) throw failure

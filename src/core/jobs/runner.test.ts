@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { JobProgress } from '../../shared/contract'
 import { getJob } from '../catalog/jobs'
 import { migrate } from '../catalog/migrations'
-import { estimateEta, JobRunner, type JobHandler } from './runner'
+import { estimateEta, isAbandoned, JobRunner, type JobHandler } from './runner'
 
 function setup(handler: JobHandler) {
   const db = new Database(':memory:')
@@ -98,6 +98,28 @@ describe('JobRunner', () => {
     await second.idle()
     expect(ran).toEqual([a, b])
     expect(getJob(db, a)?.state).toBe('done')
+  })
+
+  it('takes over only jobs whose owner is gone', () => {
+    const me = { host: 'box', alive: (pid: number) => pid === 42 }
+    expect(isAbandoned(null, null, 1000, 20_000, me)).toBe(true)
+    expect(isAbandoned('box:42:ab', 990, 1000, 20_000, me)).toBe(false) // alive and beating
+    expect(isAbandoned('box:43:ab', 990, 1000, 20_000, me)).toBe(true) // killed: its last heartbeat is fresh, its pid is not
+    expect(isAbandoned('other:42:ab', 990, 1000, 20_000, me)).toBe(false) // another machine: trust the heartbeat
+    expect(isAbandoned('other:42:ab', 0, 30_000, 20_000, me)).toBe(true)
+  })
+
+  it('leaves a job that a live process runs alone', async () => {
+    const db = new Database(':memory:')
+    migrate(db)
+    const app = new JobRunner({ db, handlers: { scan: (ctx) => new Promise<string>((_r, rej) => ctx.signal.addEventListener('abort', () => rej(new DOMException('Aborted', 'AbortError')))) }, emit: () => undefined })
+    const id = app.enqueue('scan', {}, 'owned by the app')
+    await new Promise((r) => setTimeout(r, 10))
+    const cli = new JobRunner({ db, handlers: { scan: async () => 'stolen' }, emit: () => undefined })
+    expect(cli.resume()).toEqual([]) // same pid here, and alive: not abandoned
+    await cli.close()
+    await app.close()
+    expect(getJob(db, id)?.state).toBe('running')
   })
 
   it('estimates time left from the rate so far', () => {

@@ -5,7 +5,9 @@
  */
 import type { JobProgress } from '../../shared/contract'
 import type { Db } from '../catalog/database'
-import { getJob, insertJob, recentJobs, toProgress, unfinishedJobs, updateJob, type JobRecord } from '../catalog/jobs'
+import { hostname } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import { claimJob, getJob, heartbeat, insertJob, recentJobs, releaseJobs, toProgress, unfinishedJobs, updateJob, type JobRecord } from '../catalog/jobs'
 import { isAbortError } from '../media/run'
 
 export interface JobContext {
@@ -22,6 +24,28 @@ export interface JobRunnerOptions {
   emit: (p: JobProgress) => void
   /** Minimum ms between progress writes/events; the final state is always written. */
   throttleMs?: number
+  /** A job whose owner has not sent a heartbeat for this long is taken as abandoned. */
+  staleAfterMs?: number
+}
+
+export const HEARTBEAT_MS = 5000
+
+/** Pure: may this process take over a job with this owner and heartbeat? */
+export function isAbandoned(owner: string | null, heartbeatAt: number | null, now: number, staleAfterMs: number, me = { host: hostname(), alive: pidAlive }): boolean {
+  if (!owner || heartbeatAt === null) return true
+  const [host, pid] = owner.split(':')
+  // Same machine: ask the OS whether the owner still runs (a kill -9 leaves a fresh heartbeat behind).
+  if (host === me.host && pid && !me.alive(Number(pid))) return true
+  return now - heartbeatAt > staleAfterMs
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 /** Pure: seconds left, from the rate so far. Null until there is enough to go on. */
@@ -35,13 +59,22 @@ export class JobRunner {
   private running: { id: number; controller: AbortController } | null = null
   private draining: Promise<void> | null = null
   private closed = false
+  /** host:pid:token — unique to this runner, and tells other processes on this machine how to check it is alive. */
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
+  private readonly beat: NodeJS.Timeout
 
-  constructor(private readonly opts: JobRunnerOptions) {}
+  constructor(private readonly opts: JobRunnerOptions) {
+    this.beat = setInterval(() => heartbeat(this.opts.db, this.owner), HEARTBEAT_MS)
+    this.beat.unref()
+  }
 
-  /** Re-queue what an earlier process left unfinished. */
+  /** Re-queue what a process that is gone left unfinished; jobs of a live process are left to it. */
   resume(): number[] {
     const ids: number[] = []
+    const now = Date.now()
     for (const job of unfinishedJobs(this.opts.db)) {
+      if (!isAbandoned(job.owner, job.heartbeatAt, now, this.opts.staleAfterMs ?? 4 * HEARTBEAT_MS)) continue
+      claimJob(this.opts.db, job.id, this.owner, now)
       updateJob(this.opts.db, job.id, { state: 'queued', phase: 'Resuming after restart' })
       ids.push(job.id)
       this.queue.push(job.id)
@@ -58,7 +91,7 @@ export class JobRunner {
         if (j && j.kind === kind && j.state === 'queued' && dedupe(j.params)) return id
       }
     }
-    const id = insertJob(this.opts.db, kind, params, title)
+    const id = insertJob(this.opts.db, kind, params, title, this.owner)
     this.queue.push(id)
     this.publish(id)
     this.kick()
@@ -92,9 +125,11 @@ export class JobRunner {
   /** Stops taking work and aborts the running job; it stays 'running' in the catalog so the next start resumes it. */
   async close(): Promise<void> {
     this.closed = true
+    clearInterval(this.beat)
     this.queue.length = 0
     this.running?.controller.abort()
     await this.draining?.catch(() => undefined)
+    releaseJobs(this.opts.db, this.owner)
   }
 
   private readonly live = new Map<number, { etaSeconds: number | null; current: string | null }>()

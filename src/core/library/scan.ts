@@ -138,13 +138,13 @@ export async function scanFolder(db: Db, folder: { id: number; path: string }, o
     }
     const prior = known.get(path)
     const mtimeMs = Math.round(st.mtimeMs)
-    if (prior && prior.size === st.size && prior.mtimeMs === mtimeMs) {
+    // Files that failed before are read again on every scan (the failure may have been a busy machine's timeout).
+    if (prior && prior.size === st.size && prior.mtimeMs === mtimeMs && prior.status !== 'error') {
       if (prior.status === 'missing') {
         restoreFromMissing(db, prior.id)
         changed()
       }
       counts.unchanged++
-      if (prior.status === 'error') counts.errors++
       return
     }
     let fingerprint: string
@@ -158,7 +158,7 @@ export async function scanFolder(db: Db, folder: { id: number; path: string }, o
       return
     }
     const facts: ClipFileFacts = { ...base, size: st.size, mtimeMs, fingerprint }
-    if (prior && prior.fingerprint === fingerprint) {
+    if (prior && prior.fingerprint === fingerprint && prior.status !== 'error') {
       touchClip(db, prior.id, mtimeMs)
       if (prior.status === 'missing') restoreFromMissing(db, prior.id)
       counts.unchanged++
@@ -166,8 +166,9 @@ export async function scanFolder(db: Db, folder: { id: number; path: string }, o
     }
     if (!prior) {
       // Renamed or moved: the same content is catalogued under a path that no longer exists.
+      // Not from a folder whose root is gone (an unplugged drive): those files are away, not moved.
       const movedFrom = clipsWithFingerprint(db, fingerprint).find(
-        (c) => c.path !== path && !walkedSet.has(c.path) && !existsSync(c.path)
+        (c) => c.path !== path && !walkedSet.has(c.path) && !existsSync(c.path) && (c.status === 'missing' || existsSync(c.folderPath))
       )
       if (movedFrom) {
         moveClip(db, movedFrom.id, facts)
@@ -190,7 +191,8 @@ export async function scanFolder(db: Db, folder: { id: number; path: string }, o
         counts.errors++
       }
     }
-    if (prior) counts.changed++
+    if (prior && prior.status === 'error' && prior.fingerprint === fingerprint) counts.unchanged++ // a retry, not a change
+    else if (prior) counts.changed++
     else counts.added++
     changed()
   }

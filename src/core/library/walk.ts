@@ -2,7 +2,7 @@
  * Walks a folder tree for candidate video files. Follows symbolic links (footage libraries use them) but visits
  * each real directory once, so a link back up the tree cannot loop. Unreadable directories are reported, not fatal.
  */
-import { opendir, realpath, stat } from 'node:fs/promises'
+import { open, opendir, realpath, stat } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 
 /** Containers worth handing to ffprobe. Anything else is counted as ignored, not as an error. */
@@ -14,6 +14,29 @@ export const VIDEO_EXTENSIONS = new Set([
 
 export function isVideoName(name: string): boolean {
   return VIDEO_EXTENSIONS.has(extname(name).toLowerCase())
+}
+
+/** `.ts` is also TypeScript. A transport stream has its sync byte 0x47 every 188 bytes (192 in M2TS, after a 4-byte
+ *  timestamp); source code does not. */
+export function looksLikeTransportStream(head: Uint8Array): boolean {
+  const at = (offset: number, stride: number): boolean => head.length > offset + stride && head[offset] === 0x47 && head[offset + stride] === 0x47
+  return at(0, 188) || at(4, 192)
+}
+
+async function isTransportStream(path: string): Promise<boolean> {
+  try {
+    const handle = await open(path, 'r')
+    try {
+      const buf = new Uint8Array(400)
+      const { bytesRead } = await handle.read(buf, 0, 400, 0)
+      // Too short to tell: let ffprobe decide (and explain).
+      return bytesRead < 200 || looksLikeTransportStream(buf.subarray(0, bytesRead))
+    } finally {
+      await handle.close()
+    }
+  } catch {
+    return true
+  }
 }
 
 export interface WalkResult {
@@ -46,6 +69,7 @@ export async function walkVideos(root: string, signal?: AbortSignal): Promise<Wa
       continue
     }
     const subdirs: string[] = []
+    try {
     for await (const entry of handle) {
       if (entry.name.startsWith('.')) continue // hidden files and macOS "._" resource forks
       const full = join(dir, entry.name)
@@ -63,9 +87,14 @@ export async function walkVideos(root: string, signal?: AbortSignal): Promise<Wa
       }
       if (isDir) subdirs.push(full)
       else if (isFile) {
-        if (isVideoName(entry.name)) result.files.push(full)
+        const ext = extname(entry.name).toLowerCase()
+        if (isVideoName(entry.name) && (ext !== '.ts' || (await isTransportStream(full)))) result.files.push(full)
         else result.ignored++
       }
+    }
+    } catch (err) {
+      // A read error half-way through a directory (network drive, EIO) loses that directory, not the scan.
+      result.problems.push({ path: dir, message: describeFsError(err) })
     }
     // Sorted, reversed onto the stack: files come out in a stable, human order.
     subdirs.sort().reverse()

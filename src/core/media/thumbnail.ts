@@ -41,6 +41,23 @@ export function thumbnailTime(duration: number | null): number {
 }
 
 const inflight = new Map<string, Promise<string>>()
+/** Content that ffmpeg could not make a thumbnail of: not retried every time the row scrolls into view. */
+const failed = new Set<string>()
+/** At most this many ffmpeg thumbnail processes at once, however fast the table is scrolled. */
+const MAX_CONCURRENT = 2
+let running = 0
+const waiting: Array<() => void> = []
+
+async function slot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CONCURRENT) await new Promise<void>((r) => waiting.push(r))
+  running++
+  try {
+    return await work()
+  } finally {
+    running--
+    waiting.shift()?.()
+  }
+}
 
 export async function ensureThumbnail(
   ffmpeg: string,
@@ -56,7 +73,8 @@ export async function ensureThumbnail(
   }
   const pending = inflight.get(out)
   if (pending) return pending
-  const job = (async () => {
+  if (failed.has(clip.fingerprint)) throw new ToolError('ffmpeg could not make a thumbnail (earlier attempt)', '', null)
+  const job = slot(async () => {
     await mkdir(cacheDir, { recursive: true })
     const tmp = `${out}.${process.pid}.tmp.jpg`
     let res = await runTool(ffmpeg, thumbnailArgs(clip.path, tmp, thumbnailTime(clip.duration)), { timeoutMs: 30_000 })
@@ -64,10 +82,13 @@ export async function ensureThumbnail(
       // Seeking past the end of a short or oddly-indexed file yields no frame; the first frame always exists.
       res = await runTool(ffmpeg, thumbnailArgs(clip.path, tmp, 0), { timeoutMs: 30_000 })
     }
-    if (res.code !== 0 || !(await exists(tmp))) throw new ToolError('ffmpeg could not make a thumbnail', res.stderrTail, res.code)
+    if (res.code !== 0 || !(await exists(tmp))) {
+      failed.add(clip.fingerprint)
+      throw new ToolError('ffmpeg could not make a thumbnail', res.stderrTail, res.code)
+    }
     await rename(tmp, out)
     return out
-  })().finally(() => inflight.delete(out))
+  }).finally(() => inflight.delete(out))
   inflight.set(out, job)
   return job
 }

@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3'
 import { migration10 } from './0010-library'
+import { migration20 } from './0020-scores'
 
 export interface Migration {
   version: number
@@ -12,7 +13,7 @@ export interface Migration {
   up(db: Database.Database): void
 }
 
-export const migrations: readonly Migration[] = [migration10]
+export const migrations: readonly Migration[] = [migration10, migration20]
 
 export const LATEST_VERSION = migrations[migrations.length - 1]?.version ?? 0
 
@@ -33,10 +34,12 @@ export function schemaVersion(db: Database.Database): number {
 export function migrate(db: Database.Database, upTo: number = LATEST_VERSION): number {
   const current = schemaVersion(db)
   if (current > LATEST_VERSION) throw new CatalogTooNewError(current)
-  const pending = migrations.filter((m) => m.version > current && m.version <= upTo)
-  if (pending.length === 0) return current
+  if (!migrations.some((m) => m.version > current && m.version <= upTo)) return current
   db.transaction(() => {
-    for (const m of pending) {
+    // Read again under the write lock: another process opening the same new catalog may have migrated it meanwhile.
+    const now = schemaVersion(db)
+    if (now > LATEST_VERSION) throw new CatalogTooNewError(now)
+    for (const m of migrations.filter((x) => x.version > now && x.version <= upTo)) {
       m.up(db)
       // user_version cannot be bound as a parameter; the value is our own integer.
       db.pragma(`user_version = ${m.version}`)
