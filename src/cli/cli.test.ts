@@ -68,6 +68,22 @@ describe('vqa CLI', () => {
     expect(info.catalogPath).toBe(join(dir, 'data', 'catalog.sqlite'))
   })
 
+  it('scores a folder, prints it worst first, and exports it', async () => {
+    const scored = await run('score', footage, '--mode', 'fast')
+    // broken.mov cannot be scored: exit 1, and it is listed with its error.
+    expect(scored.code).toBe(EXIT.fileErrors)
+    expect(scored.out).toMatch(/score\s+level\s+clip/)
+    expect(scored.out).toMatch(/\d\.\d\d\s+(bad|poor|fair|good|excellent)\s+.*interview\.mp4/)
+    expect(scored.out).toMatch(/2 scored, \d flagged, 1 could not be scored/)
+    const csv = await run('export', '--format', 'csv')
+    expect(csv.out.split('\n')[0]).toMatch(/^path,name,duration/)
+    expect(csv.out).toMatch(/interview\.mp4,.*,fast,/)
+    const jsonl = (await run('export', '--format', 'jsonl')).out.trim().split('\n').map((l) => JSON.parse(l) as { image: string[]; conversations: Array<{ value: unknown }> })
+    expect(jsonl.map((j) => j.image[0]).sort()).toEqual(['b-roll/street.mkv', 'interview.mp4'])
+    expect(typeof jsonl[0]!.conversations[1]!.value).toBe('number')
+    expect((await run('export', '--format', 'xml')).code).toBe(EXIT.usage)
+  })
+
   it('draws progress lines', () => {
     const p: JobProgress = {
       id: 1, kind: 'scan', state: 'running', title: 'Scanning', phase: 'Reading metadata', done: 5, total: 10,

@@ -6,7 +6,7 @@
  *   vqa serve              browser mode: the app's UI on a loopback URL with a token
  *   vqa info               where things are, which ffmpeg is used
  */
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createCore, type Core } from '../core/api/core'
@@ -17,6 +17,8 @@ import { queryTable } from '../core/catalog/clips'
 import { startServer } from '../server/server'
 import { createProgressPrinter } from './progress'
 import { evalCommand, inspectCommand, modelsCommand } from './model-commands'
+import { scoreCommand } from './score-command'
+import { exportRows, toCsv, toVqaThinkerJsonl } from '../core/scoring/export'
 import type { JobProgress } from '../shared/contract'
 
 const VERSION = '0.1.0'
@@ -31,6 +33,8 @@ Commands:
   list [--json]        List the clips in the library
   serve                Run the app's UI in a browser (loopback only, with a token)
   info                 Show where the catalog is and which ffmpeg is used
+  score <folder|file>… Add, scan and score; print clips worst first with their flags
+  export [folder]      Scores as --format csv|json|jsonl (jsonl: VQAThinker's training format) to --out or stdout
   inspect <file>       Score one video segment by segment and explain what is wrong and when
   eval <meta.json>     Score a labelled set (VQAThinker meta-JSON) and report SRCC/PLCC/KRCC/RMSE
   models [import <dir>]  List model packs, or import one
@@ -43,9 +47,12 @@ Options:
   --no-watch           serve: do not watch folders for changes
   --model <dir>        inspect/eval: a model pack folder (default: the built-in vqa-default)
   --ep <cuda|cpu>      inspect/eval: execution provider (default: CUDA where installed, else CPU)
-  --segment <seconds>  inspect: segment length (default: the pack's, 2 s)
+  --segment <seconds>  score/inspect: segment length (default: the pack's, 2 s)
+  --mode <full|fast>   score: every frame, or a fast triage of each segment (default full)
+  --jobs <n>           score: clips scored at once (default 1)
   --root <dir>         eval: where the videos are (default: beside the meta file)
-  --out <dir>          eval: where results.csv and report.json go (default ./vqa-eval)
+  --out <path>         eval: folder for results.csv and report.json (default ./vqa-eval); export: the output file
+  --format <f>         export: csv (default), json or jsonl
   -h, --help           This help
 `
 
@@ -129,6 +136,9 @@ export async function main(argv: string[]): Promise<number> {
         model: { type: 'string' },
         ep: { type: 'string' },
         segment: { type: 'string' },
+        mode: { type: 'string' },
+        format: { type: 'string' },
+        jobs: { type: 'string' },
         root: { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false }
@@ -145,7 +155,7 @@ export async function main(argv: string[]): Promise<number> {
     return command || values.help ? EXIT.ok : EXIT.usage
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir())
-  const known = ['add', 'scan', 'list', 'serve', 'info', 'inspect', 'eval', 'models']
+  const known = ['add', 'scan', 'list', 'serve', 'info', 'score', 'export', 'inspect', 'eval', 'models']
   if (!known.includes(command)) {
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}`)
     return EXIT.usage
@@ -156,6 +166,19 @@ export async function main(argv: string[]): Promise<number> {
   }
   if ((command === 'inspect' || command === 'eval') && args.length !== 1) {
     process.stderr.write(`vqa ${command} needs exactly one ${command === 'inspect' ? 'video file' : 'meta.json file'}\n`)
+    return EXIT.usage
+  }
+  if (command === 'score' && args.length === 0) {
+    process.stderr.write('vqa score needs at least one folder or file: vqa score ~/Footage\n')
+    return EXIT.usage
+  }
+  if (values.mode !== undefined && values.mode !== 'full' && values.mode !== 'fast') {
+    process.stderr.write('--mode must be full or fast\n')
+    return EXIT.usage
+  }
+  const jobsN = values.jobs === undefined ? 1 : Number(values.jobs)
+  if (!Number.isInteger(jobsN) || jobsN < 1 || jobsN > 16) {
+    process.stderr.write('--jobs must be a whole number from 1 to 16\n')
     return EXIT.usage
   }
   if (command === 'add' && args.length === 0) {
@@ -171,7 +194,10 @@ export async function main(argv: string[]): Promise<number> {
       version: VERSION,
       watch: command === 'serve' && !values['no-watch'],
       // Read-only commands leave unfinished jobs to the app or to the next `vqa scan`.
-      resumeJobs: command === 'add' || command === 'scan' || command === 'serve'
+      resumeJobs: command === 'add' || command === 'scan' || command === 'serve' || command === 'score',
+      ...(values.model ? { packDir: resolve(values.model) } : {}),
+      ...(values.ep ? { provider: values.ep as 'auto' | 'cuda' | 'cpu' } : {}),
+      scoreConcurrency: jobsN
     })
   } catch (err) {
     if (err instanceof FfmpegMissingError || err instanceof CatalogTooNewError) {
@@ -190,6 +216,47 @@ export async function main(argv: string[]): Promise<number> {
       err: process.stderr
     }
     switch (command) {
+      case 'score': {
+        const seg = values.segment === undefined ? undefined : Number(values.segment)
+        if (seg !== undefined && !(seg >= 0.5 && seg <= 60)) {
+          process.stderr.write('--segment must be between 0.5 and 60 seconds\n')
+          return EXIT.usage
+        }
+        const stop = (): void => {
+          for (const j of core.jobs.list()) if (j.state === 'running' || j.state === 'queued') core.jobs.cancel(j.id)
+        }
+        process.once('SIGINT', stop)
+        try {
+          return await scoreCommand(
+            core,
+            { targets: args, mode: (values.mode ?? 'full') as 'full' | 'fast', segmentSeconds: seg, json: values.json === true },
+            (ids) => waitForJobs(core, ids, process.stderr),
+            process.stdout,
+            process.stderr
+          )
+        } finally {
+          process.off('SIGINT', stop)
+        }
+      }
+      case 'export': {
+        const format = values.format ?? 'csv'
+        if (!['csv', 'json', 'jsonl'].includes(format)) {
+          process.stderr.write('--format must be csv, json or jsonl\n')
+          return EXIT.usage
+        }
+        const rows = exportRows(core.db, args[0] ? resolve(args[0]) : undefined)
+        const text =
+          format === 'csv'
+            ? toCsv(rows)
+            : format === 'jsonl'
+              ? toVqaThinkerJsonl(rows)
+              : `${JSON.stringify(rows.map(({ flags_json, ...r }) => ({ ...r, flags: flags_json ? JSON.parse(flags_json) : [] })), null, 2)}\n`
+        if (values.out) {
+          writeFileSync(resolve(values.out), text)
+          process.stderr.write(`wrote ${rows.length} clip${rows.length === 1 ? '' : 's'} to ${resolve(values.out)}\n`)
+        } else process.stdout.write(text)
+        return EXIT.ok
+      }
       case 'inspect': {
         const seg = values.segment === undefined ? undefined : Number(values.segment)
         if (seg !== undefined && !(seg >= 0.5 && seg <= 60)) {

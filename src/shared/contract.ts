@@ -117,7 +117,8 @@ export const TreeNode = z.object({
 })
 export type TreeNode = z.infer<typeof TreeNode>
 
-export const JobKind = z.enum(['scan'])
+export const JobKind = z.enum(['scan', 'score'])
+export type JobKind = z.infer<typeof JobKind>
 export const JobState = z.enum(['queued', 'running', 'done', 'failed', 'cancelled'])
 export type JobState = z.infer<typeof JobState>
 
@@ -161,6 +162,44 @@ export const AppInfo = z.object({
 })
 export type AppInfo = z.infer<typeof AppInfo>
 
+export const ScoreMode = z.enum(['full', 'fast'])
+
+export const FlagReasonSchema = z.object({
+  rule: z.enum(['clip-score', 'segment-score', 'distortion', 'black', 'frozen']),
+  message: z.string(),
+  start: z.number(),
+  end: z.number(),
+  distortion: z.string().optional()
+})
+
+export const SegmentScore = z.object({
+  start: z.number(),
+  end: z.number(),
+  score: z.number(),
+  levels: z.array(z.number()).nullable(),
+  severities: z.record(z.string(), z.number()),
+  evidence: z.record(z.string(), z.number()),
+  explanation: z.string()
+})
+
+export const ClipScore = z.object({
+  id: z.number().int(),
+  model: z.string(),
+  mode: ScoreMode,
+  segmentSeconds: z.number(),
+  score: z.number(),
+  levels: z.array(z.number()).nullable(),
+  severities: z.record(z.string(), z.number()),
+  summary: z.string(),
+  flags: z.array(FlagReasonSchema),
+  provider: z.string(),
+  wallMs: z.number(),
+  modelMs: z.number(),
+  scoredAt: z.number(),
+  segments: z.array(SegmentScore)
+})
+export type ClipScore = z.infer<typeof ClipScore>
+
 const Empty = z.strictObject({})
 const ById = z.strictObject({ id: z.number().int().min(1) })
 
@@ -187,6 +226,18 @@ export const methods = {
   'clips.get': { input: ById, output: ClipDetail },
   'clips.tree': { input: Empty, output: z.array(TreeNode) },
   'clips.codecs': { input: Empty, output: z.array(z.string()) },
+  'scores.start': {
+    input: z.strictObject({
+      scope: z.enum(['folder', 'clips', 'unscored', 'outdated']),
+      folderId: z.number().int().min(1).optional(),
+      clipIds: z.array(z.number().int().min(1)).max(100_000).optional(),
+      mode: ScoreMode.default('full'),
+      segmentSeconds: z.number().min(0.5).max(60).optional()
+    }),
+    output: z.object({ jobId: z.number().int().nullable(), clips: z.number().int() })
+  },
+  /** Every score a clip has had (newest first), with its segments: the timeline and its history. */
+  'clips.scores': { input: ById, output: z.array(ClipScore) },
   'jobs.list': { input: Empty, output: z.array(JobProgress) },
   'jobs.cancel': { input: ById, output: z.object({ cancelled: z.boolean() }) }
 } as const

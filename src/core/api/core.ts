@@ -26,6 +26,12 @@ import { locateFfmpeg, type FfmpegTools } from '../media/locate'
 import { ensureThumbnail } from '../media/thumbnail'
 import { dataPaths, type DataPaths } from '../paths'
 import type { Handlers } from './dispatch'
+import { builtinPackDir } from '../engine/builtin'
+import { OrtEngine, type ProviderPreference } from '../engine/ort'
+import { loadPack, type LoadedPack } from '../engine/pack'
+import { PRESETS, type FlagRules } from '../scoring/flags'
+import { scoreClips } from '../scoring/scorer'
+import { clipsInScope, ensureModelVersion, scoresOfClip, type ScoreMode, type ScoreScope } from '../scoring/store'
 
 /** How the host exposes media to its renderer: vqa-media:// in Electron, /media/… in browser mode. */
 export interface MediaUrls {
@@ -46,6 +52,12 @@ export interface CoreOptions {
   scanConcurrency?: number
   /** Take over jobs a dead process left behind (hosts that run jobs; not one-shot read commands). Default true. */
   resumeJobs?: boolean
+  /** The model pack to score with (default: the built-in vqa-default). */
+  packDir?: string
+  provider?: ProviderPreference
+  flagRules?: FlagRules
+  /** Clips scored at once. */
+  scoreConcurrency?: number
 }
 
 type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void
@@ -84,10 +96,47 @@ export function createCore(opts: CoreOptions): Core {
   const libraryChanged = (folderIds: number[], reason: string): void => emit('library.onDidChange', { folderIds, reason })
   const concurrency = opts.scanConcurrency ?? Math.min(8, Math.max(2, availableParallelism() * 2))
 
+  // The engine and the pack are loaded on first use: listing a library needs neither.
+  const engine = new OrtEngine(opts.provider ?? 'auto')
+  let packPromise: Promise<LoadedPack> | null = null
+  const pack = (): Promise<LoadedPack> => {
+    packPromise ??= loadPack(opts.packDir ?? builtinPackDir(), engine).catch((err: unknown) => {
+      packPromise = null
+      throw err
+    })
+    return packPromise
+  }
+
   const jobs = new JobRunner({
     db,
     emit: (p) => emit('jobs.onProgress', p),
     handlers: {
+      score: async (ctx) => {
+        const params = ctx.job.params as { clipIds: number[]; mode: ScoreMode; segmentSeconds: number | null }
+        const p = await pack()
+        const modelId = ensureModelVersion(db, p.manifest, p.dir)
+        const segmentSeconds = params.segmentSeconds ?? p.manifest.segmentSeconds
+        let lastChange = 0
+        const result = await scoreClips(db, p, modelId, params.clipIds, {
+          ffmpeg: ffmpeg.ffmpeg,
+          mode: params.mode,
+          segmentSeconds,
+          flagRules: opts.flagRules ?? PRESETS.standard,
+          provider: engine.status().provider,
+          concurrency: opts.scoreConcurrency ?? 1,
+          signal: ctx.signal,
+          onProgress: (pr) => {
+            ctx.progress({ phase: `Scoring (${params.mode})`, done: pr.done, total: pr.total, current: pr.current })
+            if (pr.current === null && Date.now() - lastChange > 1000) {
+              lastChange = Date.now()
+              libraryChanged([], 'scores')
+            }
+          }
+        })
+        libraryChanged([], 'scores-finished')
+        const parts = [`${result.scored} scored`, result.failed && `${result.failed} failed`, result.skipped && `${result.skipped} already scored`].filter(Boolean)
+        return `${parts.join(', ')} with ${p.manifest.name} ${p.manifest.version} (${engine.status().provider.toUpperCase()})`
+      },
       scan: async (ctx) => {
         const { folderId } = ctx.job.params as { folderId: number }
         const folder = getFolder(db, folderId)
@@ -239,6 +288,23 @@ export function createCore(opts: CoreOptions): Core {
 
     'clips.tree': async () => folderTree(db),
     'clips.codecs': async () => distinctCodecs(db),
+    'scores.start': async ({ scope, folderId, clipIds, mode, segmentSeconds }) => {
+      const p = await pack()
+      const modelId = ensureModelVersion(db, p.manifest, p.dir)
+      let s: ScoreScope
+      if (scope === 'folder') {
+        if (folderId === undefined) throw new ApiError('invalid_input', 'scope "folder" needs folderId')
+        s = { kind: 'folder', folderId }
+      } else if (scope === 'clips') {
+        if (!clipIds?.length) throw new ApiError('invalid_input', 'scope "clips" needs clipIds')
+        s = { kind: 'clips', clipIds }
+      } else s = { kind: scope }
+      const ids = clipsInScope(db, s, modelId)
+      if (ids.length === 0) return { jobId: null, clips: 0 }
+      const title = `Scoring ${ids.length} clip${ids.length === 1 ? '' : 's'} (${mode})`
+      return { jobId: jobs.enqueue('score', { clipIds: ids, mode, segmentSeconds: segmentSeconds ?? null }, title), clips: ids.length }
+    },
+    'clips.scores': async ({ id }) => scoresOfClip(db, id).map(({ clipId: _c, modelId: _m, fingerprint: _f, ...s }) => s),
     'jobs.list': async () => jobs.list(),
     'jobs.cancel': async ({ id }) => ({ cancelled: jobs.cancel(id) })
   }
@@ -269,6 +335,7 @@ export function createCore(opts: CoreOptions): Core {
     async close() {
       await watcher?.close()
       await jobs.close()
+      if (packPromise) await (await packPromise.catch(() => null))?.dispose()
       listeners.clear()
       db.close()
     }

@@ -1,9 +1,9 @@
-import type { JobProgress, JobState } from '../../shared/contract'
+import type { JobKind, JobProgress, JobState } from '../../shared/contract'
 import type { Db } from './database'
 
 export interface JobRecord {
   id: number
-  kind: 'scan'
+  kind: JobKind
   params: unknown
   state: JobState
   title: string
@@ -26,7 +26,7 @@ function toRecord(r: Row): JobRecord {
   return { ...rest, params: JSON.parse(params_json) as unknown }
 }
 
-export function insertJob(db: Db, kind: 'scan', params: unknown, title: string, owner: string | null = null, now = Date.now()): number {
+export function insertJob(db: Db, kind: JobKind, params: unknown, title: string, owner: string | null = null, now = Date.now()): number {
   return Number(
     db
       .prepare("INSERT INTO jobs (kind, params_json, state, title, created_at, owner, heartbeat_at) VALUES (?, ?, 'queued', ?, ?, ?, ?)")

@@ -4,7 +4,7 @@
  */
 import type { ModelManifest, View } from '../../shared/model-pack'
 import { scoresFrom, type LoadedPack } from './pack'
-import { pickFrames, sampleSegments, toTensor, type SourceGeometry } from './sampler'
+import { pickFrames, sampleSegments, toTensor, type SegmentFrames, type SourceGeometry } from './sampler'
 import type { TensorIn, TensorOut } from './ort'
 
 export interface SegmentResult {
@@ -53,22 +53,20 @@ export function namedOutputs(manifest: ModelManifest, values: Map<string, Tensor
   return { severities, evidence }
 }
 
-export async function analyzeFile(
-  pack: LoadedPack,
-  ffmpeg: string,
-  file: string,
-  geometry: SourceGeometry,
-  opts: { segmentSeconds?: number; signal?: AbortSignal; onSegment?: (s: SegmentResult) => void; threads?: number } = {}
-): Promise<SegmentResult[]> {
+export interface AnalyzeOptions {
+  segmentSeconds?: number
+  signal?: AbortSignal
+  onSegment?: (s: SegmentResult) => void
+  threads?: number
+  /** Fast triage: per segment, seek to the keyframe before it and measure only `windowSeconds` of frames. */
+  fast?: { windowSeconds: number; duration: number }
+}
+
+export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string, geometry: SourceGeometry, opts: AnalyzeOptions = {}): Promise<SegmentResult[]> {
   const { manifest } = pack
   const results: SegmentResult[] = []
-  await sampleSegments(
-    ffmpeg,
-    file,
-    geometry,
-    manifest.views,
-    opts.segmentSeconds ?? manifest.segmentSeconds,
-    async (seg) => {
+  const seconds = opts.segmentSeconds ?? manifest.segmentSeconds
+  const scoreSegment = async (seg: SegmentFrames): Promise<void> => {
       const feeds: Record<string, TensorIn> = {}
       for (const view of manifest.views) feeds[view.name] = viewTensor(view, seg.frames[view.name] ?? [])
       const values = await pack.run(feeds)
@@ -88,8 +86,25 @@ export async function analyzeFile(
       }
       results.push(result)
       opts.onSegment?.(result)
-    },
-    { signal: opts.signal, threads: opts.threads }
-  )
+  }
+  if (!opts.fast) {
+    await sampleSegments(ffmpeg, file, geometry, manifest.views, seconds, scoreSegment, { signal: opts.signal, threads: opts.threads })
+    return results
+  }
+  const { windowSeconds, duration } = opts.fast
+  const count = Math.max(1, Math.round(duration / seconds))
+  for (let k = 0; k < count; k++) {
+    const start = k * seconds
+    const end = k === count - 1 ? duration : (k + 1) * seconds
+    // A window that starts a bit into the segment, so a keyframe snap backwards still lands inside it.
+    const from = Math.max(0, Math.min(start + (end - start - windowSeconds) / 2, duration - windowSeconds))
+    await sampleSegments(ffmpeg, file, geometry, manifest.views, windowSeconds * 10, (seg) => scoreSegment({ ...seg, index: k, start, end }), {
+      signal: opts.signal,
+      threads: opts.threads,
+      start: from,
+      duration: Math.min(windowSeconds, duration),
+      keyframeSeek: true
+    })
+  }
   return results
 }

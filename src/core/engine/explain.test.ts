@@ -26,6 +26,13 @@ describe('segment explanations', () => {
     expect(e.findings.map((x) => x.distortion)).toEqual(['noise'])
   })
 
+  it('makes no claim the measurements do not bear out', () => {
+    const e = explainSegment({ ...base, severities: { overexposure: 0.6, black: 0.5, freeze: 0.7 }, evidence: { luma: 0.45, clipped_high: 0, black_frames: 0, repeated_frames: 0.01 } })
+    expect(e.findings).toEqual([])
+    const blackOnly = explainSegment({ ...base, severities: { black: 0.9, freeze: 0.8 }, evidence: { black_frames: 1, repeated_frames: 1 } })
+    expect(blackOnly.findings.map((x) => x.distortion)).toEqual(['black'])
+  })
+
   it('describes colour casts by direction and uses the label for unknown distortions', () => {
     const cast = explainSegment({ ...base, severities: { color_cast: 0.7 }, evidence: { cast_cb: 0.08, cast_cr: -0.01 } })
     expect(cast.sentence).toMatch(/blue colour cast/)

@@ -67,6 +67,8 @@ function castDirection(cb: number, cr: number): string {
 interface Describer {
   keys: string[]
   phrase(e: Record<string, number>): string
+  /** The measurements must bear the claim out, or it is not made: the head's severity alone is not evidence. */
+  supports?(e: Record<string, number>): boolean
 }
 
 /** Per distortion: which measurements it quotes and how it reads. Unknown distortions (imported packs) use the id. */
@@ -79,11 +81,20 @@ const DESCRIBE: Record<string, Describer> = {
       `blocking typical of low-bitrate compression${(e['motion'] ?? 0) > 0.04 ? ' during fast motion' : ''} (block-edge ratio ${f(e['blocking'])}×)`
   },
   banding: { keys: ['contours', 'flat'], phrase: (e) => `banding (false contours) in smooth gradients (${pct(e['contours'])} contour steps)` },
-  underexposure: { keys: ['luma', 'clipped_low'], phrase: (e) => `underexposed, shadows crushed (mean luma ${f(e['luma'])}, ${pct(e['clipped_low'])} near black)` },
-  overexposure: { keys: ['luma', 'clipped_high'], phrase: (e) => `overexposed, highlights clipped (${pct(e['clipped_high'])} near white)` },
+  underexposure: {
+    keys: ['luma', 'clipped_low'],
+    phrase: (e) => `underexposed, shadows crushed (mean luma ${f(e['luma'])}, ${pct(e['clipped_low'])} near black)`,
+    supports: (e) => (e['luma'] ?? 1) < 0.4 || (e['clipped_low'] ?? 0) > 0.05
+  },
+  overexposure: {
+    keys: ['luma', 'clipped_high'],
+    phrase: (e) => `overexposed, highlights clipped (${pct(e['clipped_high'])} near white, mean luma ${f(e['luma'])})`,
+    supports: (e) => (e['luma'] ?? 0) > 0.6 || (e['clipped_high'] ?? 0) > 0.02
+  },
   low_contrast: { keys: ['contrast'], phrase: (e) => `flat, low contrast (luma spread ${f(e['contrast'])})` },
   color_cast: {
     keys: ['cast_cb', 'cast_cr'],
+    supports: (e) => Math.hypot(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0) > 0.015,
     phrase: (e) => `a ${castDirection(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0)} colour cast (chroma offset ${f(Math.hypot(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0), 3)})`
   },
   saturation: {
@@ -91,16 +102,19 @@ const DESCRIBE: Record<string, Describer> = {
     phrase: (e) => `${(e['saturation'] ?? 0) < 0.05 ? 'washed-out, desaturated' : 'oversaturated'} colour (chroma ${f(e['saturation'], 3)})`
   },
   interlacing: { keys: ['combing'], phrase: (e) => `interlacing (combing on moving edges, line ratio ${f(e['combing'])})` },
-  freeze: { keys: ['repeated_frames'], phrase: (e) => `a frozen picture (${pct(e['repeated_frames'])} of frames repeated)` },
+  freeze: { keys: ['repeated_frames'], phrase: (e) => `a frozen picture (${pct(e['repeated_frames'])} of frames repeated)`, supports: (e) => (e['repeated_frames'] ?? 0) > 0.1 },
   stutter: { keys: ['judder', 'repeated_frames'], phrase: (e) => `stutter: jerky motion from dropped or doubled frames (judder ${f(e['judder'])})` },
   flicker: { keys: ['flicker'], phrase: (e) => `brightness flicker (frame-to-frame jumps ${f((e['flicker'] ?? 0) * 255, 1)} levels)` },
   shake: { keys: ['shake'], phrase: (e) => `camera shake (jitter ${f(e['shake'], 1)} px per frame)` },
-  black: { keys: ['black_frames'], phrase: (e) => `black or blank frames (${pct(e['black_frames'])} of the stretch)` }
+  black: { keys: ['black_frames'], phrase: (e) => `black or blank frames (${pct(e['black_frames'])} of the stretch)`, supports: (e) => (e['black_frames'] ?? 0) > 0.02 }
 }
 
 export function explainSegment(seg: ExplainInput, labels: Record<string, string> = {}): SegmentExplanation {
   const findings: Finding[] = Object.entries(seg.severities)
     .filter(([id, s]) => s >= REPORT_THRESHOLD && (seg.temporalValid || !TEMPORAL.has(id)))
+    .filter(([id]) => DESCRIBE[id]?.supports?.(seg.evidence) ?? true)
+    // Black frames are identical to each other: the repeats they cause are not a second finding.
+    .filter(([id]) => !(id === 'freeze' && (seg.evidence['black_frames'] ?? 0) > 0.5))
     .sort((a, b) => b[1] - a[1])
     .slice(0, 3)
     .map(([id, severity]) => {

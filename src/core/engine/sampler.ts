@@ -128,12 +128,14 @@ export function samplerArgs(
   file: string,
   src: SourceGeometry,
   views: readonly View[],
-  opts: { start?: number; duration?: number; threads?: number; segmentSeconds?: number } = {}
+  opts: { start?: number; duration?: number; threads?: number; segmentSeconds?: number; keyframeSeek?: boolean } = {}
 ): string[] {
   const step = frameStep(src.fps, views)
   const { graph, outputs } = samplerFilter(src, views, step, framesPerSegment(src.fps, step, opts.segmentSeconds ?? 2))
   const args = ['-hide_banner', '-loglevel', 'error', '-nostdin']
   if (opts.threads) args.push('-threads', String(opts.threads))
+  // Keyframe seeking (fast mode) starts decoding at the keyframe before `start` instead of decoding up to it.
+  if (opts.start && opts.keyframeSeek) args.push('-noaccurate_seek')
   if (opts.start) args.push('-ss', opts.start.toFixed(3))
   args.push('-i', `file:${file}`)
   if (opts.duration) args.push('-t', opts.duration.toFixed(3))
@@ -227,11 +229,17 @@ export async function sampleSegments(
   views: readonly View[],
   segmentSeconds: number,
   onSegment: (s: SegmentFrames) => Promise<void>,
-  opts: { signal?: AbortSignal; threads?: number; duration?: number | null } = {}
+  opts: { signal?: AbortSignal; threads?: number; start?: number; duration?: number; keyframeSeek?: boolean } = {}
 ): Promise<{ frames: number; segments: number }> {
   if (opts.signal?.aborted) throw new DOMException('Aborted', 'AbortError')
   const step = frameStep(src.fps, views)
-  const args = samplerArgs(file, src, views, { threads: opts.threads, segmentSeconds })
+  const args = samplerArgs(file, src, views, {
+    threads: opts.threads,
+    segmentSeconds,
+    ...(opts.start !== undefined ? { start: opts.start } : {}),
+    ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
+    ...(opts.keyframeSeek ? { keyframeSeek: true } : {})
+  })
   const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...views.slice(1).map(() => 'pipe' as const)]
   const child = spawn(ffmpeg, args, { stdio })
   let stderr = ''

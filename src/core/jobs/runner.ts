@@ -20,7 +20,8 @@ export type JobHandler = (ctx: JobContext) => Promise<string>
 
 export interface JobRunnerOptions {
   db: Db
-  handlers: Record<JobRecord['kind'], JobHandler>
+  /** A process handles the kinds it has handlers for (a test may run only scans). */
+  handlers: Partial<Record<JobRecord['kind'], JobHandler>>
   emit: (p: JobProgress) => void
   /** Minimum ms between progress writes/events; the final state is always written. */
   throttleMs?: number
@@ -183,7 +184,9 @@ export class JobRunner {
       }
     }
     try {
-      const summary = await handlers[job.kind](ctx)
+      const handler = handlers[job.kind]
+      if (!handler) throw new Error(`This process cannot run ${job.kind} jobs`)
+      const summary = await handler(ctx)
       updateJob(db, id, { state: 'done', summary, finishedAt: Date.now(), phase: 'Done', done: state.done, total: state.total })
     } catch (err) {
       if (isAbortError(err) && this.closed) {

@@ -20,3 +20,13 @@ describe('head training', () => {
     result.head.dispose()
   })
 })
+
+describe('balance weights', () => {
+  it('weigh rare quality bins up, with mean 1', async () => {
+    const { balanceWeights } = await import('./train')
+    const w = balanceWeights([1.1, 4.9, 5, 5, 5])
+    expect(w.reduce((a, b) => a + b, 0) / w.length).toBeCloseTo(1, 9)
+    expect(w[0]!).toBeGreaterThan(w[2]!)
+    expect(w[1]).toBeCloseTo(w[2]!, 9)
+  })
+})

@@ -68,6 +68,20 @@ export function fitSpec(samples: readonly Sample[], inputs: string[], distortion
   return { inputs, logOffsets, mean, std, hidden, distortions }
 }
 
+/**
+ * Per-sample weights that even out the quality range: the synthetic set has many mild clips and few ruined ones, and
+ * an unweighted head learns to hedge toward "fair" on exactly the clips a reviewer most needs flagged. Square root of
+ * the inverse bin frequency, normalised to mean 1.
+ */
+export function balanceWeights(qualities: readonly number[]): number[] {
+  const bin = (q: number): number => Math.min(4, Math.max(0, Math.round(q) - 1))
+  const counts = [0, 0, 0, 0, 0]
+  for (const q of qualities) counts[bin(q)]!++
+  const raw = qualities.map((q) => Math.sqrt(qualities.length / (5 * Math.max(1, counts[bin(q)]!))))
+  const mean = raw.reduce((a, b) => a + b, 0) / Math.max(1, raw.length)
+  return raw.map((w) => w / mean)
+}
+
 export function splitByGroup(samples: readonly Sample[], fraction: number, seed: number): { train: Sample[]; val: Sample[] } {
   const groups = [...new Set(samples.map((s) => s.group))].sort()
   const r = rng(seed)
@@ -90,6 +104,7 @@ export async function trainHead(samples: readonly Sample[], inputs: string[], di
   const L = train.map((s) => levelTarget(s.quality))
   const Q = train.map((s) => s.quality)
   const S = train.map((s) => s.severities)
+  const W = balanceWeights(Q)
   const levels = tf.tensor1d([1, 2, 3, 4, 5])
   for (let epoch = 0; epoch < epochs; epoch++) {
     const order = X.map((_, i) => [r(), i] as const).sort((a, b) => a[0] - b[0]).map((x) => x[1])
@@ -101,13 +116,14 @@ export async function trainHead(samples: readonly Sample[], inputs: string[], di
           tf.tidy(() => {
             const x = tf.tensor2d(idx.map((i) => X[i]!))
             const { logits, severities } = head.forward(x)
+            const w = tf.tensor1d(idx.map((i) => W[i]!))
             const logp = tf.logSoftmax(logits)
-            const ce = tf.neg(tf.mean(tf.sum(tf.mul(tf.tensor2d(idx.map((i) => L[i]!)), logp), 1)))
+            const ce = tf.neg(tf.mean(tf.mul(w, tf.sum(tf.mul(tf.tensor2d(idx.map((i) => L[i]!)), logp), 1))))
             const expected = tf.sum(tf.mul(tf.exp(logp), levels), 1)
-            const mse = tf.mean(tf.square(tf.sub(expected, tf.tensor1d(idx.map((i) => Q[i]!)))))
+            const mse = tf.mean(tf.mul(w, tf.square(tf.sub(expected, tf.tensor1d(idx.map((i) => Q[i]!))))))
             const sv = tf.clipByValue(severities, 1e-6, 1 - 1e-6)
             const st = tf.tensor2d(idx.map((i) => S[i]!))
-            const bce = tf.neg(tf.mean(tf.add(tf.mul(st, tf.log(sv)), tf.mul(tf.sub(1, st), tf.log(tf.sub(1, sv))))))
+            const bce = tf.neg(tf.mean(tf.mul(tf.expandDims(w, 1), tf.add(tf.mul(st, tf.log(sv)), tf.mul(tf.sub(1, st), tf.log(tf.sub(1, sv)))))))
             return tf.add(tf.add(ce, tf.mul(mse, 0.5)), bce) as tf.Scalar
           }),
         true,

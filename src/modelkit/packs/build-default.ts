@@ -86,7 +86,8 @@ export function toSamples(ds: DatasetFile, measured: Map<string, MeasuredSegment
       // NaN measurements stay (BRISQUE of a black frame): the head imputes them, and black segments must be learned.
       if (!m || Math.abs(m.start - target.start) > 0.25 || m.x.some((v) => v === Infinity || v === -Infinity)) return
       samples.push({
-        x: m.x,
+        // JSON has no NaN: undefined measurements come back from the cache as null and go to the head as NaN again.
+        x: m.x.map((v) => (v === null ? NaN : v)),
         quality: target.quality,
         severities: DISTORTION_IDS.map((id) => target.severities[id] ?? 0),
         group: clip.source.file

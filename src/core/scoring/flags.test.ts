@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { evaluateFlags, PRESETS, runs, type FlagSegment } from './flags'
+
+const seg = (start: number, score: number, severities: Record<string, number> = {}, evidence: Record<string, number> = {}): FlagSegment => ({
+  start,
+  end: start + 2,
+  score,
+  severities,
+  evidence
+})
+
+describe('flag rules', () => {
+  it('merges consecutive segments into runs', () => {
+    const r = runs([seg(0, 1), seg(2, 1), seg(4, 4), seg(6, 1)], (s) => s.score < 2)
+    expect(r.map((x) => [x.start, x.end])).toEqual([[0, 4], [6, 8]])
+  })
+
+  it('flags low clip and segment scores with their time ranges', () => {
+    const f = evaluateFlags(PRESETS.standard, 2.5, [seg(0, 4), seg(2, 1.4), seg(4, 1.8), seg(6, 4.2)])
+    expect(f.map((x) => x.rule)).toEqual(['clip-score', 'segment-score'])
+    expect(f[1]).toMatchObject({ start: 2, end: 6, message: '00:02–00:06 scores 1.40 (below 2)' })
+  })
+
+  it('flags a distortion only when it lasts long enough', () => {
+    const rules = { ...PRESETS.standard, clipBelow: null, segmentBelow: null, blackOrFrozenSeconds: null, distortion: { severity: 0.6, seconds: 4 } }
+    expect(evaluateFlags(rules, 4, [seg(0, 3, { blocking: 0.9 }), seg(2, 4, { blocking: 0.1 })])).toEqual([])
+    const f = evaluateFlags(rules, 4, [seg(0, 3, { blocking: 0.9 }), seg(2, 3, { blocking: 0.7 })])
+    expect(f).toEqual([{ rule: 'distortion', distortion: 'blocking', message: 'blocking ≥ 0.6 for 4 s (00:00–00:04)', start: 0, end: 4 }])
+  })
+
+  it('flags black and frozen stretches from the measurements', () => {
+    const rules = { clipBelow: null, segmentBelow: null, distortion: null, blackOrFrozenSeconds: 1 }
+    const f = evaluateFlags(rules, 4.5, [seg(0, 4.5, {}, { black_frames: 0 }), seg(2, 4.5, {}, { black_frames: 1 }), seg(4, 4.5, {}, { repeated_frames: 0.6 })])
+    expect(f.map((x) => [x.rule, x.start, x.end])).toEqual([
+      ['black', 2, 4],
+      ['frozen', 4, 6]
+    ])
+  })
+})

@@ -1,0 +1,97 @@
+/**
+ * Flag rules: which scored clips a reviewer should look at, and why (rule + time range). Pure: a rule set and a
+ * clip's segments in, reasons out.
+ */
+import { z } from 'zod'
+
+export const FlagRules = z.object({
+  /** Flag when the pooled clip score is below this. */
+  clipBelow: z.number().min(1).max(5).nullable(),
+  /** Flag when any segment scores below this. */
+  segmentBelow: z.number().min(1).max(5).nullable(),
+  /** Flag when a distortion's severity stays at or above `severity` for at least `seconds`. */
+  distortion: z.object({ severity: z.number().min(0).max(1), seconds: z.number().min(0) }).nullable(),
+  /** Flag black or frozen stretches at least this long (seconds), whatever the score. */
+  blackOrFrozenSeconds: z.number().min(0).nullable()
+})
+export type FlagRules = z.infer<typeof FlagRules>
+
+export const PRESETS: Record<'lenient' | 'standard' | 'strict', FlagRules> = {
+  lenient: { clipBelow: 2.0, segmentBelow: 1.5, distortion: { severity: 0.85, seconds: 4 }, blackOrFrozenSeconds: 4 },
+  standard: { clipBelow: 2.8, segmentBelow: 2.0, distortion: { severity: 0.65, seconds: 2 }, blackOrFrozenSeconds: 1 },
+  strict: { clipBelow: 3.5, segmentBelow: 2.5, distortion: { severity: 0.45, seconds: 2 }, blackOrFrozenSeconds: 0.5 }
+}
+
+export interface FlagReason {
+  rule: 'clip-score' | 'segment-score' | 'distortion' | 'black' | 'frozen'
+  message: string
+  start: number
+  end: number
+  distortion?: string
+}
+
+export interface FlagSegment {
+  start: number
+  end: number
+  score: number
+  severities: Record<string, number>
+  evidence: Record<string, number>
+}
+
+const t = (s: number): string => {
+  const x = Math.max(0, Math.round(s))
+  return `${String(Math.floor(x / 60)).padStart(2, '0')}:${String(x % 60).padStart(2, '0')}`
+}
+
+/** Pure: merged runs of consecutive segments for which `pred` holds. */
+export function runs(segments: readonly FlagSegment[], pred: (s: FlagSegment) => boolean): Array<{ start: number; end: number; segments: FlagSegment[] }> {
+  const out: Array<{ start: number; end: number; segments: FlagSegment[] }> = []
+  for (const s of segments) {
+    if (!pred(s)) continue
+    const last = out[out.length - 1]
+    if (last && Math.abs(last.end - s.start) < 1e-6) {
+      last.end = s.end
+      last.segments.push(s)
+    } else out.push({ start: s.start, end: s.end, segments: [s] })
+  }
+  return out
+}
+
+export function evaluateFlags(rules: FlagRules, clipScore: number, segments: readonly FlagSegment[]): FlagReason[] {
+  const reasons: FlagReason[] = []
+  const end = segments.length ? segments[segments.length - 1]!.end : 0
+  if (rules.clipBelow !== null && clipScore < rules.clipBelow) {
+    reasons.push({ rule: 'clip-score', message: `clip score ${clipScore.toFixed(2)} is below ${rules.clipBelow}`, start: 0, end })
+  }
+  if (rules.segmentBelow !== null) {
+    const limit = rules.segmentBelow
+    for (const r of runs(segments, (s) => s.score < limit)) {
+      const worst = Math.min(...r.segments.map((s) => s.score))
+      reasons.push({ rule: 'segment-score', message: `${t(r.start)}–${t(r.end)} scores ${worst.toFixed(2)} (below ${limit})`, start: r.start, end: r.end })
+    }
+  }
+  if (rules.distortion) {
+    const { severity, seconds } = rules.distortion
+    const ids = [...new Set(segments.flatMap((s) => Object.keys(s.severities)))].sort()
+    for (const id of ids) {
+      for (const r of runs(segments, (s) => (s.severities[id] ?? 0) >= severity)) {
+        if (r.end - r.start + 1e-6 < seconds) continue
+        reasons.push({ rule: 'distortion', distortion: id, message: `${id.replace(/_/g, ' ')} ≥ ${severity} for ${(r.end - r.start).toFixed(0)} s (${t(r.start)}–${t(r.end)})`, start: r.start, end: r.end })
+      }
+    }
+  }
+  if (rules.blackOrFrozenSeconds !== null) {
+    const min = rules.blackOrFrozenSeconds
+    // Measured, not inferred: the share of black / repeated frames in each segment, as seconds.
+    const stretch = (key: string, rule: 'black' | 'frozen', word: string): void => {
+      for (const r of runs(segments, (s) => (s.evidence[key] ?? 0) >= 0.5)) {
+        const secs = r.segments.reduce((a, s) => a + (s.evidence[key] ?? 0) * (s.end - s.start), 0)
+        if (secs + 1e-6 < min || secs === 0) continue
+        reasons.push({ rule, message: `${word} for about ${secs.toFixed(1)} s (${t(r.start)}–${t(r.end)})`, start: r.start, end: r.end })
+      }
+    }
+    stretch('black_frames', 'black', 'black frames')
+    stretch('repeated_frames', 'frozen', 'frozen picture')
+  }
+  return reasons
+}

@@ -1,0 +1,119 @@
+/**
+ * Scoring clips of the catalog with a pack: analyse, explain, pool, flag, and store — one transaction per clip.
+ * Clips already scored with this model, mode and content are skipped, which is what makes a resumed job finish the
+ * work without doing any clip twice. A failure on one clip is stored on that clip (with ffmpeg's last words) and the
+ * job goes on.
+ */
+import type { Db } from '../catalog/database'
+import { analyzeFile } from '../engine/analyze'
+import { clipSummary, explainSegment } from '../engine/explain'
+import type { LoadedPack } from '../engine/pack'
+import { poolClip } from '../engine/pooling'
+import { DecodeError } from '../engine/sampler'
+import { isAbortError } from '../media/run'
+import { evaluateFlags, type FlagRules } from './flags'
+import { saveScore, saveScoreError, unscoredAmong, type ScoreMode } from './store'
+
+export interface ScoreOptions {
+  ffmpeg: string
+  mode: ScoreMode
+  segmentSeconds: number
+  flagRules: FlagRules
+  provider: string
+  /** Clips scored at once (each runs its own ffmpeg). */
+  concurrency?: number
+  signal?: AbortSignal
+  onProgress?: (p: { done: number; total: number; current: string | null; failed: number }) => void
+}
+
+export interface ScoreSummary {
+  scored: number
+  failed: number
+  skipped: number
+}
+
+/** Fast triage measures this much of each segment. */
+export const FAST_WINDOW_SECONDS = 0.6
+
+export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clipIds: readonly number[], opts: ScoreOptions): Promise<ScoreSummary> {
+  const todo = unscoredAmong(db, clipIds, modelId, opts.mode)
+  const summary: ScoreSummary = { scored: 0, failed: 0, skipped: clipIds.length - todo.length }
+  const labels = Object.fromEntries(pack.manifest.distortions.map((d) => [d.id, d.label.toLowerCase()]))
+  let next = 0
+  let done = 0
+  const report = (current: string | null): void => opts.onProgress?.({ done, total: todo.length, current, failed: summary.failed })
+  report(null)
+
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (opts.signal?.aborted) throw new DOMException('Aborted', 'AbortError')
+      const clip = todo[next++]
+      if (!clip) return
+      report(clip.path)
+      const t0 = performance.now()
+      let modelMs = 0
+      try {
+        const geometry = { width: clip.displayWidth, height: clip.displayHeight, fps: clip.fps ?? 25 }
+        const timedPack: LoadedPack = {
+          ...pack,
+          run: async (views) => {
+            const s = performance.now()
+            try {
+              return await pack.run(views)
+            } finally {
+              modelMs += performance.now() - s
+            }
+          }
+        }
+        const segs = await analyzeFile(timedPack, opts.ffmpeg, clip.path, geometry, {
+          segmentSeconds: opts.segmentSeconds,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          ...(opts.mode === 'fast' && clip.duration ? { fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: clip.duration } } : {}),
+          // Two clips at once share the cores; one at a time lets ffmpeg use them all.
+          threads: (opts.concurrency ?? 1) > 1 ? 1 : 0
+        })
+        const explained = segs.map((s) => ({ ...s, ...explainSegment(s, labels) }))
+        const score = poolClip(segs)
+        const severities: Record<string, number> = {}
+        for (const s of segs) for (const [k, v] of Object.entries(s.severities)) severities[k] = Math.max(severities[k] ?? 0, v)
+        const levels = segs[0]?.levels
+          ? segs[0].levels.map((_, k) => segs.reduce((a, s) => a + (s.levels?.[k] ?? 0) * (s.end - s.start), 0) / Math.max(1e-9, segs.reduce((a, s) => a + s.end - s.start, 0)))
+          : null
+        saveScore(db, {
+          clipId: clip.id,
+          modelId,
+          fingerprint: clip.fingerprint,
+          mode: opts.mode,
+          segmentSeconds: opts.segmentSeconds,
+          score,
+          levels,
+          severities,
+          summary: clipSummary(explained, score),
+          flags: evaluateFlags(opts.flagRules, score, segs),
+          provider: opts.provider,
+          wallMs: performance.now() - t0,
+          modelMs,
+          segments: explained.map((s) => ({
+            start: s.start,
+            end: s.end,
+            score: s.score,
+            levels: s.levels,
+            severities: s.severities,
+            evidence: s.evidence,
+            explanation: s.sentence
+          }))
+        })
+        summary.scored++
+      } catch (err) {
+        if (isAbortError(err)) throw err
+        const tail = err instanceof DecodeError ? err.stderrTail.trim().split('\n').slice(-3).join(' | ') : ''
+        saveScoreError(db, clip.id, `${(err as Error).message}${tail && !(err as Error).message.includes(tail) ? ` (ffmpeg: ${tail})` : ''}`)
+        summary.failed++
+      }
+      done++
+      report(null)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, worker))
+  return summary
+}

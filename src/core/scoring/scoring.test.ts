@@ -1,0 +1,113 @@
+// Integration: scoring a folder through the core (built-in pack, real clips, on-disk catalog), flags, history,
+// and a SIGKILL in the middle of a scoring job.
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { JobProgress } from '../../shared/contract'
+import { createCore, type Core } from '../api/core'
+import { locateFfmpeg } from '../media/locate'
+
+const { ffmpeg } = locateFfmpeg()
+let dir: string
+
+function clip(file: string, filter: string, seconds: number): void {
+  execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=25', '-f', 'lavfi', '-i', 'mandelbrot=s=320x180:r=25',
+    '-filter_complex', `[0:v][1:v]blend=all_mode=average${filter ? `,${filter}` : ''}`, '-t', String(seconds), '-c:v', 'libx264', '-crf', '14', '-pix_fmt', 'yuv420p', file])
+}
+
+function finished(core: Core, kind: 'scan' | 'score'): Promise<JobProgress> {
+  return new Promise((resolve) => {
+    const off = core.subscribe((event, payload) => {
+      const p = payload as JobProgress
+      if (event === 'jobs.onProgress' && p.kind === kind && (p.state === 'done' || p.state === 'failed' || p.state === 'cancelled')) {
+        off()
+        resolve(p)
+      }
+    })
+  })
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vqa-scoring-'))
+  mkdirSync(join(dir, 'footage'))
+  clip(join(dir, 'footage', 'clean.mp4'), '', 4)
+  clip(join(dir, 'footage', 'black middle.mp4'), "drawbox=c=black:t=fill:enable='between(t,2,3.99)'", 6)
+  writeFileSync(join(dir, 'footage', 'broken.mp4'), 'not a video')
+  mkdirSync(join(dir, 'many'))
+  for (let i = 0; i < 8; i++) clip(join(dir, 'many', `take ${i}.mp4`), `hue=h=${i * 40}`, 2)
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('scoring through the core', () => {
+  it('scores a folder, flags the black stretch where it is, and keeps the history', async () => {
+    const core = createCore({ dataDir: join(dir, 'data'), host: 'cli', version: 'test' })
+    try {
+      const scanned = finished(core, 'scan')
+      await core.handlers['folders.add']({ path: join(dir, 'footage') })
+      await scanned
+      const scored = finished(core, 'score')
+      const started = await core.handlers['scores.start']({ scope: 'unscored', mode: 'full' })
+      expect(started.clips).toBe(2) // the broken file is not a clip to score
+      const job = await scored
+      expect(job.summary).toMatch(/^2 scored with vqa-default/)
+
+      const id = (name: string) => (core.db.prepare('SELECT id FROM clips WHERE name = ?').get(name) as { id: number }).id
+      const [black] = await core.handlers['clips.scores']({ id: id('black middle.mp4') })
+      const [clean] = await core.handlers['clips.scores']({ id: id('clean.mp4') })
+      expect(black!.segments.map((s) => [s.start, s.end])).toEqual([[0, 2], [2, 4], [4, 6]])
+      expect(black!.segments[1]!.severities['black']).toBeGreaterThan(0.5)
+      expect(black!.segments[1]!.explanation).toMatch(/^00:02–00:04: .*black/)
+      expect(black!.flags.some((f) => f.rule === 'black' && f.start === 2 && f.end === 4)).toBe(true)
+      expect(black!.summary).toMatch(/^<think>.*<\/think><answer>\d\.\d\d<\/answer>$/)
+      expect(black!.score).toBeLessThan(clean!.score)
+
+      // Nothing left to do; a re-score of the same content with the same model replaces, never duplicates.
+      expect(await core.handlers['scores.start']({ scope: 'unscored', mode: 'full' })).toEqual({ jobId: null, clips: 0 })
+      const again = finished(core, 'score')
+      await core.handlers['scores.start']({ scope: 'clips', clipIds: [id('clean.mp4')], mode: 'fast' })
+      expect((await again).summary).toMatch(/^1 scored/)
+      const history = await core.handlers['clips.scores']({ id: id('clean.mp4') })
+      expect(history.map((h) => h.mode)).toEqual(['fast', 'full'])
+    } finally {
+      await core.close()
+    }
+  })
+
+  it('resumes a scoring job killed with SIGKILL and scores every clip exactly once', async () => {
+    const dataDir = join(dir, 'data-crash')
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'testing', 'core-child.ts'), dataDir, join(dir, 'many'), 'score'], {
+      stdio: ['ignore', 'pipe', 'inherit']
+    })
+    await new Promise<void>((resolve) => {
+      let buf = ''
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d.toString()
+        const lines = buf.split('\n')
+        buf = lines.pop() ?? ''
+        for (const line of lines) {
+          const m = JSON.parse(line) as { event: string; payload: JobProgress }
+          if (m.event === 'jobs.onProgress' && m.payload.kind === 'score' && m.payload.done >= 3) {
+            child.kill('SIGKILL')
+            resolve()
+          }
+        }
+      })
+      child.on('exit', () => resolve())
+    })
+    await new Promise((r) => child.on('close', r))
+    const core = createCore({ dataDir, host: 'cli', version: 'test' })
+    try {
+      const before = (core.db.prepare('SELECT count(*) AS n FROM clip_scores').get() as { n: number }).n
+      expect(before).toBeGreaterThanOrEqual(3)
+      expect(before).toBeLessThan(8)
+      await core.jobs.idle()
+      expect((core.db.prepare('SELECT count(*) AS n FROM clip_scores').get() as { n: number }).n).toBe(8)
+      expect(core.db.prepare('SELECT clip_id, count(*) AS n FROM clip_scores GROUP BY clip_id HAVING n > 1').all()).toEqual([])
+      expect((core.db.prepare('SELECT count(*) AS n FROM clips WHERE score IS NOT NULL').get() as { n: number }).n).toBe(8)
+    } finally {
+      await core.close()
+    }
+  })
+})

@@ -1,0 +1,166 @@
+/**
+ * Scores in the catalog. A result is written in one transaction (clip score, its segments, the clip row's latest
+ * score and flag), so a kill -9 leaves a clip either scored once or not at all — never half, never twice.
+ */
+import type { ModelManifest } from '../../shared/model-pack'
+import type { Db } from '../catalog/database'
+import type { FlagReason } from './flags'
+
+export type ScoreMode = 'full' | 'fast'
+
+export interface SegmentRecord {
+  start: number
+  end: number
+  score: number
+  levels: number[] | null
+  severities: Record<string, number>
+  evidence: Record<string, number>
+  explanation: string
+}
+
+export interface ScoreRecord {
+  clipId: number
+  modelId: number
+  fingerprint: string
+  mode: ScoreMode
+  segmentSeconds: number
+  score: number
+  levels: number[] | null
+  /** Per distortion, the strongest severity over the clip. */
+  severities: Record<string, number>
+  summary: string
+  flags: FlagReason[]
+  provider: string
+  wallMs: number
+  modelMs: number
+  segments: SegmentRecord[]
+}
+
+export function ensureModelVersion(db: Db, manifest: ModelManifest, dir: string, now = Date.now()): number {
+  const found = db.prepare('SELECT id FROM model_versions WHERE name = ? AND version = ?').get(manifest.name, manifest.version) as { id: number } | undefined
+  if (found) return found.id
+  return Number(
+    db
+      .prepare('INSERT INTO model_versions (name, version, dir, manifest_json, added_at) VALUES (?, ?, ?, ?, ?)')
+      .run(manifest.name, manifest.version, dir, JSON.stringify(manifest), now).lastInsertRowid
+  )
+}
+
+export function saveScore(db: Db, r: ScoreRecord, now = Date.now()): number {
+  return db.transaction(() => {
+    // A rescore of the same content with the same model and mode replaces the old one (explicit re-score).
+    db.prepare('DELETE FROM clip_scores WHERE clip_id = ? AND model_id = ? AND mode = ? AND fingerprint = ?').run(r.clipId, r.modelId, r.mode, r.fingerprint)
+    const id = Number(
+      db
+        .prepare(
+          `INSERT INTO clip_scores (clip_id, model_id, fingerprint, mode, segment_seconds, score, levels_json, severities_json, summary,
+             flags_json, provider, wall_ms, model_ms, scored_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+        )
+        .run(r.clipId, r.modelId, r.fingerprint, r.mode, r.segmentSeconds, r.score, r.levels ? JSON.stringify(r.levels) : null,
+          JSON.stringify(r.severities), r.summary, JSON.stringify(r.flags), r.provider, Math.round(r.wallMs), Math.round(r.modelMs), now).lastInsertRowid
+    )
+    const seg = db.prepare(
+      `INSERT INTO segment_scores (score_id, idx, start, end, score, levels_json, severities_json, evidence_json, explanation)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    )
+    r.segments.forEach((s, i) =>
+      seg.run(id, i, s.start, s.end, s.score, s.levels ? JSON.stringify(s.levels) : null, JSON.stringify(s.severities), JSON.stringify(s.evidence), s.explanation)
+    )
+    db.prepare('UPDATE clips SET score = ?, score_id = ?, flagged = ?, score_error = NULL WHERE id = ?').run(r.score, id, r.flags.length ? 1 : 0, r.clipId)
+    return id
+  })()
+}
+
+export function saveScoreError(db: Db, clipId: number, message: string): void {
+  db.prepare('UPDATE clips SET score_error = ? WHERE id = ?').run(message, clipId)
+}
+
+export interface ClipToScore {
+  id: number
+  path: string
+  fingerprint: string
+  displayWidth: number
+  displayHeight: number
+  fps: number | null
+  duration: number | null
+}
+
+/** Clips that still need a score with this model version and mode (for their current content). */
+export function unscoredAmong(db: Db, clipIds: readonly number[], modelId: number, mode: ScoreMode): ClipToScore[] {
+  const stmt = db.prepare(
+    `SELECT c.id, c.path, c.fingerprint, c.display_width AS displayWidth, c.display_height AS displayHeight, c.fps, c.duration
+     FROM clips c
+     WHERE c.id = ? AND c.status = 'ok'
+       AND NOT EXISTS (SELECT 1 FROM clip_scores s WHERE s.clip_id = c.id AND s.model_id = ? AND s.mode = ? AND s.fingerprint = c.fingerprint)`
+  )
+  return clipIds.map((id) => stmt.get(id, modelId, mode) as ClipToScore | undefined).filter((c): c is ClipToScore => c !== undefined)
+}
+
+export type ScoreScope =
+  | { kind: 'folder'; folderId: number }
+  | { kind: 'clips'; clipIds: number[] }
+  | { kind: 'unscored' }
+  | { kind: 'outdated' }
+
+/** Pure-ish: the clip ids a scope covers, in library order (folder, then path). */
+export function clipsInScope(db: Db, scope: ScoreScope, modelId: number): number[] {
+  const ids = (sql: string, ...params: unknown[]): number[] => (db.prepare(sql).all(...params) as Array<{ id: number }>).map((r) => r.id)
+  switch (scope.kind) {
+    case 'folder':
+      return ids("SELECT id FROM clips WHERE folder_id = ? AND status = 'ok' ORDER BY path", scope.folderId)
+    case 'clips':
+      return scope.clipIds
+    case 'unscored':
+      return ids("SELECT id FROM clips WHERE status = 'ok' AND score_id IS NULL ORDER BY path")
+    case 'outdated':
+      return ids(
+        `SELECT c.id FROM clips c JOIN clip_scores s ON s.id = c.score_id WHERE c.status = 'ok' AND s.model_id != ? ORDER BY c.path`,
+        modelId
+      )
+  }
+}
+
+export interface StoredScore extends Omit<ScoreRecord, 'segments'> {
+  id: number
+  model: string
+  scoredAt: number
+  segments: SegmentRecord[]
+}
+
+export function scoresOfClip(db: Db, clipId: number): StoredScore[] {
+  const rows = db
+    .prepare(
+      `SELECT s.*, m.name || ' ' || m.version AS model FROM clip_scores s JOIN model_versions m ON m.id = s.model_id
+       WHERE s.clip_id = ? ORDER BY s.scored_at DESC, s.id DESC`
+    )
+    .all(clipId) as Array<Record<string, unknown>>
+  const segStmt = db.prepare('SELECT * FROM segment_scores WHERE score_id = ? ORDER BY idx')
+  return rows.map((r) => ({
+    id: r['id'] as number,
+    clipId,
+    modelId: r['model_id'] as number,
+    model: r['model'] as string,
+    fingerprint: r['fingerprint'] as string,
+    mode: r['mode'] as ScoreMode,
+    segmentSeconds: r['segment_seconds'] as number,
+    score: r['score'] as number,
+    levels: r['levels_json'] ? (JSON.parse(r['levels_json'] as string) as number[]) : null,
+    severities: JSON.parse(r['severities_json'] as string) as Record<string, number>,
+    summary: r['summary'] as string,
+    flags: JSON.parse(r['flags_json'] as string) as FlagReason[],
+    provider: r['provider'] as string,
+    wallMs: r['wall_ms'] as number,
+    modelMs: r['model_ms'] as number,
+    scoredAt: r['scored_at'] as number,
+    segments: (segStmt.all(r['id']) as Array<Record<string, unknown>>).map((s) => ({
+      start: s['start'] as number,
+      end: s['end'] as number,
+      score: s['score'] as number,
+      levels: s['levels_json'] ? (JSON.parse(s['levels_json'] as string) as number[]) : null,
+      severities: JSON.parse(s['severities_json'] as string) as Record<string, number>,
+      evidence: JSON.parse(s['evidence_json'] as string) as Record<string, number>,
+      explanation: s['explanation'] as string
+    }))
+  }))
+}
