@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { benchImport, benchQueries, type BenchLine } from './library'
 import { benchModel } from './model'
+import { benchScoring } from './scoring'
 
 async function main(): Promise<void> {
   const only = process.argv[2]
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   if (!only || only === 'import') print(await benchImport())
   if (!only || only === 'query') print(benchQueries())
   if (!only || only === 'model') print(await benchModel())
+  if (!only || only === 'scoring') print(await benchScoring())
   mkdirSync('test-results', { recursive: true })
   writeFileSync('test-results/bench.json', JSON.stringify({ at: new Date().toISOString(), lines }, null, 2))
 }

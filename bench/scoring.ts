@@ -1,0 +1,124 @@
+/**
+ * Issue #4's benchmarks, as ratios from one run on this machine:
+ *  - full-mode scoring wall time ÷ ffmpeg decode-only wall time, 1080p H.264 and 4K HEVC (generated here), and × real time
+ *  - fast mode against full mode on the same files
+ *  - peak RSS of the scoring process over a long 1080p file, sampled at each third (flat = bounded memory)
+ *  - kill -9 in the middle of scoring 200 clips, then restart: every clip scored exactly once
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createCore } from '../src/core/api/core'
+import { analyzeFile } from '../src/core/engine/analyze'
+import { builtinPackDir } from '../src/core/engine/builtin'
+import { OrtEngine } from '../src/core/engine/ort'
+import { loadPack } from '../src/core/engine/pack'
+import { FAST_WINDOW_SECONDS } from '../src/core/scoring/scorer'
+import { locateFfmpeg } from '../src/core/media/locate'
+import type { BenchLine } from './library'
+
+const { ffmpeg } = locateFfmpeg()
+
+function make(file: string, size: string, seconds: number, codec: string[]): void {
+  execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=s=${size}:r=30`, '-t', String(seconds), ...codec, file])
+}
+
+function decodeOnly(file: string): number {
+  const t = performance.now()
+  execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-i', file, '-f', 'null', '-'])
+  return (performance.now() - t) / 1000
+}
+
+export async function benchScoring(): Promise<BenchLine[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'vqa-bench-score-'))
+  const lines: BenchLine[] = []
+  try {
+    const pack = await loadPack(builtinPackDir(), new OrtEngine('auto'))
+    const files: Array<[string, string, number, number, number]> = [
+      ['1080p H.264', join(dir, 'hd.mp4'), 1920, 1080, 20],
+      ['4K HEVC', join(dir, 'uhd.mkv'), 3840, 2160, 8]
+    ]
+    make(files[0]![1], '1920x1080', 20, ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20'])
+    make(files[1]![1], '3840x2160', 8, ['-c:v', 'libx265', '-preset', 'ultrafast', '-crf', '24', '-x265-params', 'log-level=error'])
+    for (const [label, file, w, h, seconds] of files) {
+      const decode = decodeOnly(file)
+      const geometry = { width: w, height: h, fps: 30 }
+      let t = performance.now()
+      await analyzeFile(pack, ffmpeg, file, geometry)
+      const full = (performance.now() - t) / 1000
+      t = performance.now()
+      await analyzeFile(pack, ffmpeg, file, geometry, { fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: seconds } })
+      const fast = (performance.now() - t) / 1000
+      lines.push(
+        { name: `score ${label}: full ÷ decode-only`, value: (full / decode).toFixed(2), note: `${full.toFixed(2)} s vs ${decode.toFixed(2)} s; ${(seconds / full).toFixed(1)}× real time` },
+        { name: `score ${label}: fast`, value: `${(full / fast).toFixed(1)}× faster`, note: `${fast.toFixed(2)} s; ${(seconds / fast).toFixed(1)}× real time` }
+      )
+    }
+    await pack.dispose()
+
+    // Memory over a long file: RSS of a separate process scoring it, sampled while it runs.
+    const long = join(dir, 'long.mp4')
+    const minutes = Number(process.env['VQA_BENCH_LONG_MINUTES'] ?? 3)
+    make(long, '1920x1080', minutes * 60, ['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '28', '-g', '60'])
+    const data = join(dir, 'data-long')
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'cli', 'index.ts'), 'inspect', long, '--json', '--data-dir', data], {
+      stdio: ['ignore', 'ignore', 'ignore']
+    })
+    const samples: number[] = []
+    const timer = setInterval(() => {
+      try {
+        const status = execFileSync('cat', [`/proc/${child.pid}/status`], { encoding: 'utf8' })
+        const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
+        if (kb) samples.push(kb / 1024)
+      } catch {
+        // finished
+      }
+    }, 1000)
+    await new Promise((r) => child.on('close', r))
+    clearInterval(timer)
+    const third = Math.max(1, Math.floor(samples.length / 3))
+    const peak = (xs: number[]): number => Math.max(0, ...xs)
+    lines.push({
+      name: `score ${minutes}-min 1080p: peak RSS`,
+      value: `${peak(samples).toFixed(0)} MB`,
+      note: `by thirds: ${[samples.slice(0, third), samples.slice(third, 2 * third), samples.slice(2 * third)].map((s) => peak(s).toFixed(0)).join(' / ')} MB`
+    })
+
+    // kill -9 in the middle of 200 clips.
+    const many = join(dir, 'many')
+    mkdirSync(many)
+    execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=25', '-t', '200', '-c:v', 'libx264', '-preset', 'ultrafast',
+      '-g', '25', '-f', 'segment', '-segment_time', '1', '-reset_timestamps', '1', join(many, 'clip%03d.mp4')])
+    const n = readdirSync(many).length
+    const crashData = join(dir, 'data-crash')
+    const worker = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'core', 'testing', 'core-child.ts'), crashData, many, 'score'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    let killedAt = 0
+    await new Promise<void>((resolve) => {
+      let buf = ''
+      worker.stdout.on('data', (d: Buffer) => {
+        buf += d.toString()
+        const ls = buf.split('\n')
+        buf = ls.pop() ?? ''
+        for (const l of ls) {
+          const m = JSON.parse(l) as { event: string; payload: { kind: string; done: number } }
+          if (m.event === 'jobs.onProgress' && m.payload.kind === 'score' && m.payload.done >= n / 2 && !killedAt) {
+            killedAt = m.payload.done
+            worker.kill('SIGKILL')
+            resolve()
+          }
+        }
+      })
+      worker.on('exit', () => resolve())
+    })
+    await new Promise((r) => worker.on('close', r))
+    const core = createCore({ dataDir: crashData, host: 'cli', version: 'bench' })
+    await core.jobs.idle()
+    const scored = (core.db.prepare('SELECT count(DISTINCT clip_id) AS clips, count(*) AS rows FROM clip_scores').get() as { clips: number; rows: number })
+    await core.close()
+    lines.push({ name: 'kill -9 mid-job, restart', value: `${scored.clips}/${n} scored`, note: `killed after ${killedAt}; ${scored.rows} result rows (${scored.rows === scored.clips ? 'each exactly once' : 'DUPLICATES'})` })
+    return lines
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
