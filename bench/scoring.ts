@@ -16,9 +16,11 @@ import { OrtEngine } from '../src/core/engine/ort'
 import { loadPack } from '../src/core/engine/pack'
 import { FAST_WINDOW_SECONDS } from '../src/core/scoring/scorer'
 import { locateFfmpeg } from '../src/core/media/locate'
+import { listKeyframes } from '../src/core/media/probe'
+import { killWhen } from '../src/core/testing/child-events'
 import type { BenchLine } from './library'
 
-const { ffmpeg } = locateFfmpeg()
+const { ffmpeg, ffprobe } = locateFfmpeg()
 
 function make(file: string, size: string, seconds: number, codec: string[]): void {
   execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=s=${size}:r=30`, '-t', String(seconds), ...codec, file])
@@ -39,8 +41,9 @@ export async function benchScoring(): Promise<BenchLine[]> {
       ['1080p H.264', join(dir, 'hd.mp4'), 1920, 1080, 20],
       ['4K HEVC', join(dir, 'uhd.mkv'), 3840, 2160, 8]
     ]
-    make(files[0]![1], '1920x1080', 20, ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20'])
-    make(files[1]![1], '3840x2160', 8, ['-c:v', 'libx265', '-preset', 'ultrafast', '-crf', '24', '-x265-params', 'log-level=error'])
+    // A keyframe a second, as cameras and streaming encoders make them.
+    make(files[0]![1], '1920x1080', 20, ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-g', '30'])
+    make(files[1]![1], '3840x2160', 8, ['-c:v', 'libx265', '-preset', 'ultrafast', '-crf', '24', '-x265-params', 'log-level=error:keyint=30'])
     for (const [label, file, w, h, seconds] of files) {
       const decode = decodeOnly(file)
       const geometry = { width: w, height: h, fps: 30 }
@@ -48,7 +51,7 @@ export async function benchScoring(): Promise<BenchLine[]> {
       await analyzeFile(pack, ffmpeg, file, geometry)
       const full = (performance.now() - t) / 1000
       t = performance.now()
-      await analyzeFile(pack, ffmpeg, file, geometry, { fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: seconds } })
+      await analyzeFile(pack, ffmpeg, file, geometry, { fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: seconds, keyframes: await listKeyframes(ffprobe, file) } })
       const fast = (performance.now() - t) / 1000
       lines.push(
         { name: `score ${label}: full ÷ decode-only`, value: (full / decode).toFixed(2), note: `${full.toFixed(2)} s vs ${decode.toFixed(2)} s; ${(seconds / full).toFixed(1)}× real time` },
@@ -93,25 +96,8 @@ export async function benchScoring(): Promise<BenchLine[]> {
     const n = readdirSync(many).length
     const crashData = join(dir, 'data-crash')
     const worker = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'core', 'testing', 'core-child.ts'), crashData, many, 'score'], { stdio: ['ignore', 'pipe', 'ignore'] })
-    let killedAt = 0
-    await new Promise<void>((resolve) => {
-      let buf = ''
-      worker.stdout.on('data', (d: Buffer) => {
-        buf += d.toString()
-        const ls = buf.split('\n')
-        buf = ls.pop() ?? ''
-        for (const l of ls) {
-          const m = JSON.parse(l) as { event: string; payload: { kind: string; done: number } }
-          if (m.event === 'jobs.onProgress' && m.payload.kind === 'score' && m.payload.done >= n / 2 && !killedAt) {
-            killedAt = m.payload.done
-            worker.kill('SIGKILL')
-            resolve()
-          }
-        }
-      })
-      worker.on('exit', () => resolve())
-    })
-    await new Promise((r) => worker.on('close', r))
+    const killed = await killWhen(worker, (p) => p.kind === 'score' && p.done >= n / 2)
+    const killedAt = killed?.done ?? 0
     const core = createCore({ dataDir: crashData, host: 'cli', version: 'bench' })
     await core.jobs.idle()
     const scored = (core.db.prepare('SELECT count(DISTINCT clip_id) AS clips, count(*) AS rows FROM clip_scores').get() as { clips: number; rows: number })

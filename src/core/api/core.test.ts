@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JobProgress } from '../../shared/contract'
 import { makeClip } from '../testing/media-fixtures'
+import { killWhen } from '../testing/child-events'
 import { createCore, isInside } from './core'
 
 let dir: string
@@ -35,24 +36,7 @@ describe('core', () => {
       stdio: ['ignore', 'pipe', 'inherit']
     })
     // Kill once a third of the files are done: mid-job, with rows written.
-    await new Promise<void>((resolve, reject) => {
-      let buf = ''
-      child.stdout.on('data', (d: Buffer) => {
-        buf += d.toString()
-        const lines = buf.split('\n')
-        buf = lines.pop() ?? ''
-        for (const line of lines) {
-          const m = JSON.parse(line) as { event: string; payload: JobProgress }
-          if (m.event === 'jobs.onProgress' && m.payload.phase === 'Reading metadata' && m.payload.done >= N / 3) {
-            child.kill('SIGKILL')
-            resolve()
-          }
-        }
-      })
-      child.on('exit', () => resolve())
-      child.on('error', reject)
-    })
-    await new Promise((r) => child.on('close', r))
+    await killWhen(child, (p) => p.phase === 'Reading metadata' && p.done >= N / 3)
 
     const core = createCore({ dataDir, host: 'cli', version: 'test' })
     try {

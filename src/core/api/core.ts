@@ -119,6 +119,7 @@ export function createCore(opts: CoreOptions): Core {
         let lastChange = 0
         const result = await scoreClips(db, p, modelId, params.clipIds, {
           ffmpeg: ffmpeg.ffmpeg,
+          ffprobe: ffmpeg.ffprobe,
           mode: params.mode,
           segmentSeconds,
           flagRules: opts.flagRules ?? PRESETS.standard,

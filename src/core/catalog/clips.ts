@@ -16,23 +16,27 @@ export interface ClipFileFacts {
   fingerprint: string
 }
 
-export interface StoredClip extends ClipRow {
+export interface StoredClip
+  extends ClipRow,
+    Pick<
+      MediaInfo,
+      | 'container'
+      | 'profile'
+      | 'pixelFormat'
+      | 'bitDepth'
+      | 'chromaSubsampling'
+      | 'colorTransfer'
+      | 'colorPrimaries'
+      | 'hdr'
+      | 'rotation'
+      | 'variableFrameRate'
+      | 'frameCount'
+      | 'bitrate'
+      | 'interlaced'
+      | 'audio'
+    > {
   path: string
   fingerprint: string
-  container: string | null
-  profile: string | null
-  pixelFormat: string | null
-  bitDepth: number | null
-  chromaSubsampling: string | null
-  colorTransfer: string | null
-  colorPrimaries: string | null
-  hdr: 'PQ' | 'HLG' | null
-  rotation: number
-  variableFrameRate: boolean
-  frameCount: number | null
-  bitrate: number | null
-  interlaced: boolean | null
-  audio: AudioInfo[]
   probedAt: number | null
 }
 

@@ -58,8 +58,9 @@ export interface AnalyzeOptions {
   signal?: AbortSignal
   onSegment?: (s: SegmentResult) => void
   threads?: number
-  /** Fast triage: per segment, seek to the keyframe before it and measure only `windowSeconds` of frames. */
-  fast?: { windowSeconds: number; duration: number }
+  /** Fast triage: per segment, measure only `windowSeconds` of frames, starting at a keyframe inside the segment
+   *  where there is one (a seek there costs no decoding), else from its middle (an exact seek). */
+  fast?: { windowSeconds: number; duration: number; keyframes: readonly number[] }
 }
 
 export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string, geometry: SourceGeometry, opts: AnalyzeOptions = {}): Promise<SegmentResult[]> {
@@ -91,20 +92,32 @@ export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string
     await sampleSegments(ffmpeg, file, geometry, manifest.views, seconds, scoreSegment, { signal: opts.signal, threads: opts.threads })
     return results
   }
-  const { windowSeconds, duration } = opts.fast
+  const { windowSeconds, duration, keyframes } = opts.fast
   const count = Math.max(1, Math.round(duration / seconds))
-  for (let k = 0; k < count; k++) {
-    const start = k * seconds
-    const end = k === count - 1 ? duration : (k + 1) * seconds
-    // A window that starts a bit into the segment, so a keyframe snap backwards still lands inside it.
-    const from = Math.max(0, Math.min(start + (end - start - windowSeconds) / 2, duration - windowSeconds))
-    await sampleSegments(ffmpeg, file, geometry, manifest.views, windowSeconds * 10, (seg) => scoreSegment({ ...seg, index: k, start, end }), {
-      signal: opts.signal,
-      threads: opts.threads,
-      start: from,
-      duration: Math.min(windowSeconds, duration),
-      keyframeSeek: true
-    })
-  }
+  const bounds = Array.from({ length: count }, (_, k) => ({ start: k * seconds, end: k === count - 1 ? duration : (k + 1) * seconds }))
+  const windows = bounds.map((b) => {
+    const w = fastWindow(b.start, b.end, windowSeconds, duration, keyframes)
+    return { start: w.from, keyframeSeek: w.keyframeSeek }
+  })
+  // One ffmpeg process opens each window as a seeking input: per-process start-up is paid once, not per segment.
+  await sampleSegments(
+    ffmpeg,
+    file,
+    geometry,
+    manifest.views,
+    windowSeconds,
+    async (seg) => {
+      const b = bounds[seg.index]
+      if (b) await scoreSegment({ ...seg, start: b.start, end: b.end })
+    },
+    { signal: opts.signal, threads: opts.threads, windows }
+  )
   return results
+}
+
+/** Pure: where fast mode measures segment [start, end). */
+export function fastWindow(start: number, end: number, window: number, duration: number, keyframes: readonly number[]): { from: number; keyframeSeek: boolean } {
+  const kf = keyframes.find((t) => t >= start && t <= end - window)
+  if (kf !== undefined) return { from: kf, keyframeSeek: true }
+  return { from: Math.max(0, Math.min(start + (end - start - window) / 2, duration - window)), keyframeSeek: false }
 }

@@ -43,6 +43,9 @@ describe('sampler maths', () => {
   it('builds one decode with a pipe per view, never resampling the frame rate', () => {
     const args = samplerArgs('/v/a b.mp4', { width: 1280, height: 720, fps: 50 }, views)
     expect(args).toContain('file:/v/a b.mp4')
+    // Seeking and the duration bound the input, so every output pipe stops together.
+    const windowed = samplerArgs('/v/a.mp4', { width: 1280, height: 720, fps: 25 }, views, { start: 4, duration: 0.6, keyframeSeek: true })
+    expect(windowed.slice(windowed.indexOf('-noaccurate_seek'), windowed.indexOf('-i') + 2)).toEqual(['-noaccurate_seek', '-ss', '4.000', '-t', '0.600', '-i', 'file:/v/a.mp4'])
     expect(args.filter((a) => a === 'passthrough')).toHaveLength(2)
     expect(args).toContain('pipe:1')
     expect(args).toContain('pipe:3')
@@ -118,5 +121,14 @@ describe('sampling real clips', () => {
     await expect(
       sampleSegments(ffmpeg, join(dir, 'missing.mp4'), { width: 64, height: 64, fps: 25 }, views, 2, async () => undefined)
     ).rejects.toThrow(/could not decode/)
+  })
+})
+
+describe('fast-mode windows', () => {
+  it('start at a keyframe inside the segment, else in its middle with an exact seek', async () => {
+    const { fastWindow } = await import('./analyze')
+    expect(fastWindow(2, 4, 0.6, 10, [0, 2.5, 5])).toEqual({ from: 2.5, keyframeSeek: true })
+    expect(fastWindow(2, 4, 0.6, 10, [0, 3.9, 5])).toEqual({ from: 2.7, keyframeSeek: false }) // 3.9 leaves no room
+    expect(fastWindow(9.8, 10, 0.6, 10, [])).toEqual({ from: 9.4, keyframeSeek: false })
   })
 })

@@ -66,7 +66,8 @@ export function samplerFilter(
   src: SourceGeometry,
   views: readonly View[],
   step: number,
-  perSegment = 60
+  perSegment = 60,
+  source = '[0:v]'
 ): { graph: string; outputs: string[] } {
   const parts: string[] = []
   const outs = views.map((_, i) => `out${i}`)
@@ -79,7 +80,7 @@ export function samplerFilter(
   const W = up > 1 ? Math.ceil((src.width * up) / 2) * 2 : src.width
   const H = up > 1 ? Math.ceil((src.height * up) / 2) * 2 : src.height
   const base = up > 1 ? `scale=${W}:${H}:flags=bicubic,` : ''
-  parts.push(`[0:v]${select}${base}setsar=1,split=${views.length}${views.map((_, i) => `[v${i}]`).join('')}`)
+  parts.push(`${source}${select}${base}setsar=1,split=${views.length}${views.map((_, i) => `[v${i}]`).join('')}`)
   views.forEach((view, i) => {
     const fmt = view.pixelFormat === 'gray' ? 'gray' : 'rgb24'
     // Frame 0 too, so that a clip shorter than the offset still has one (see sampleSegments).
@@ -124,22 +125,44 @@ export function viewSize(view: View): [number, number] {
 }
 
 /** Pure: the ffmpeg argv. Pipes 1, 3, 4, … carry the views in order. */
+/** Fast mode: short stretches of the file, each opened as its own seeking input of one ffmpeg process. */
+export interface SampleWindow {
+  start: number
+  /** Seek straight to `start` without decoding up to it (start is a keyframe). */
+  keyframeSeek: boolean
+}
+
 export function samplerArgs(
   file: string,
   src: SourceGeometry,
   views: readonly View[],
-  opts: { start?: number; duration?: number; threads?: number; segmentSeconds?: number; keyframeSeek?: boolean } = {}
+  opts: { start?: number; duration?: number; threads?: number; segmentSeconds?: number; keyframeSeek?: boolean; windows?: readonly SampleWindow[] } = {}
 ): string[] {
   const step = frameStep(src.fps, views)
-  const { graph, outputs } = samplerFilter(src, views, step, framesPerSegment(src.fps, step, opts.segmentSeconds ?? 2))
+  const perSegment = framesPerSegment(src.fps, step, opts.segmentSeconds ?? 2)
   const args = ['-hide_banner', '-loglevel', 'error', '-nostdin']
   if (opts.threads) args.push('-threads', String(opts.threads))
-  // Keyframe seeking (fast mode) starts decoding at the keyframe before `start` instead of decoding up to it.
-  if (opts.start && opts.keyframeSeek) args.push('-noaccurate_seek')
-  if (opts.start) args.push('-ss', opts.start.toFixed(3))
-  args.push('-i', `file:${file}`)
-  if (opts.duration) args.push('-t', opts.duration.toFixed(3))
-  args.push('-filter_complex', graph)
+  const input = (start: number | undefined, duration: number | undefined, keyframeSeek: boolean | undefined): void => {
+    // Keyframe seeking starts decoding at the keyframe itself instead of decoding up to `start` from the one before.
+    if (start && keyframeSeek) args.push('-noaccurate_seek')
+    if (start) args.push('-ss', start.toFixed(3))
+    // An input option: after -i it would bound only the first output, and the other pipes would decode to the end.
+    if (duration) args.push('-t', duration.toFixed(3))
+    args.push('-i', `file:${file}`)
+  }
+  let source = '[0:v]'
+  let prefix = ''
+  if (opts.windows?.length) {
+    // Exactly one segment's worth of frames from each window, so segment k is window k.
+    const frames = perSegment * step
+    opts.windows.forEach((w) => input(w.start, (frames + 2) / src.fps, w.keyframeSeek))
+    prefix =
+      opts.windows.map((_, i) => `[${i}:v]trim=end_frame=${frames},setpts=PTS-STARTPTS[w${i}]`).join(';') +
+      `;${opts.windows.map((_, i) => `[w${i}]`).join('')}concat=n=${opts.windows.length}:v=1:a=0[cat];`
+    source = '[cat]'
+  } else input(opts.start, opts.duration, opts.keyframeSeek)
+  const { graph, outputs } = samplerFilter(src, views, step, perSegment, source)
+  args.push('-filter_complex', prefix + graph)
   outputs.forEach((o, i) => {
     // passthrough: never duplicate or drop frames to fit a rate — a made-up repeat would read as a freeze.
     args.push('-map', `[${o}]`, '-fps_mode', 'passthrough', '-f', 'rawvideo', i === 0 ? 'pipe:1' : `pipe:${i + 2}`)
@@ -229,7 +252,7 @@ export async function sampleSegments(
   views: readonly View[],
   segmentSeconds: number,
   onSegment: (s: SegmentFrames) => Promise<void>,
-  opts: { signal?: AbortSignal; threads?: number; start?: number; duration?: number; keyframeSeek?: boolean } = {}
+  opts: { signal?: AbortSignal; threads?: number; start?: number; duration?: number; keyframeSeek?: boolean; windows?: readonly SampleWindow[] } = {}
 ): Promise<{ frames: number; segments: number }> {
   if (opts.signal?.aborted) throw new DOMException('Aborted', 'AbortError')
   const step = frameStep(src.fps, views)
@@ -238,7 +261,8 @@ export async function sampleSegments(
     segmentSeconds,
     ...(opts.start !== undefined ? { start: opts.start } : {}),
     ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
-    ...(opts.keyframeSeek ? { keyframeSeek: true } : {})
+    ...(opts.keyframeSeek ? { keyframeSeek: true } : {}),
+    ...(opts.windows ? { windows: opts.windows } : {})
   })
   const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...views.slice(1).map(() => 'pipe' as const)]
   const child = spawn(ffmpeg, args, { stdio })
@@ -275,7 +299,8 @@ export async function sampleSegments(
       // A full segment goes out only once half of the next one is there too, so the clip's tail (under half a
       // segment) joins the last segment instead of becoming a sliver too short to measure motion in.
       let take: number
-      if (ready >= perSegment * 1.5) take = perSegment
+      if (opts.windows && ready >= perSegment) take = perSegment
+      else if (ready >= perSegment * 1.5) take = perSegment
       else if (final && ready > 0) take = ready
       else return
       const index = segmentIndex

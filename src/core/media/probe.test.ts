@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bitDepthOf, chromaOf, explainProbeFailure, normaliseProbe, NotAVideoError, parseRate, probeArgs, rotationOf } from './probe'
+import { bitDepthOf, chromaOf, explainProbeFailure, normaliseProbe, NotAVideoError, parseKeyframes, parseRate, probeArgs, rotationOf } from './probe'
 
 // Shapes as ffprobe -print_format json -show_format -show_streams writes them (trimmed).
 const phoneClip = {
@@ -106,6 +106,9 @@ describe('probe helpers', () => {
     expect(rotationOf([{ rotation: 180 }], undefined)).toBe(180)
     expect(rotationOf(undefined, { rotate: '270' })).toBe(270)
     expect(rotationOf(undefined, undefined)).toBe(0)
+  })
+  it('reads keyframe times from packet listings', () => {
+    expect(parseKeyframes('0.000000,K__\n0.033333,___\n2.002000,K__\n\n4.004000,K_\nN/A,K__\n')).toEqual([0, 2.002, 4.004])
   })
   it('explains failures in plain words', () => {
     expect(explainProbeFailure('[mov,mp4 @ 0x1] moov atom not found\nfile:x.mp4: Invalid data found when processing input')).toMatch(/Truncated/)

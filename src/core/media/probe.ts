@@ -233,6 +233,26 @@ export function explainProbeFailure(stderrTail: string): string {
   return last ? `ffprobe could not read it: ${last.replace(/^file:.*?:\s*/, '')}` : 'ffprobe could not read it'
 }
 
+/** Pure: keyframe times from `ffprobe -show_entries packet=pts_time,flags -of csv=p=0` output. */
+export function parseKeyframes(csv: string): number[] {
+  const out: number[] = []
+  for (const line of csv.split('\n')) {
+    const [t, flags] = line.trim().split(',')
+    if (flags?.includes('K') && t && Number.isFinite(Number(t))) out.push(Number(t))
+  }
+  return out.sort((a, b) => a - b)
+}
+
+/** Keyframe times of the first video stream, read from packets (no decoding). */
+export async function listKeyframes(ffprobe: string, file: string, opts: RunOptions = {}): Promise<number[]> {
+  const res = await runTool(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', `file:${file}`], {
+    timeoutMs: 120_000,
+    ...opts
+  })
+  if (res.code !== 0) return []
+  return parseKeyframes(res.stdout.toString('utf8'))
+}
+
 export async function probeFile(ffprobe: string, file: string, opts: RunOptions = {}): Promise<MediaInfo> {
   const res = await runTool(ffprobe, probeArgs(file), { timeoutMs: 30_000, ...opts })
   if (res.code !== 0) throw new ToolError(explainProbeFailure(res.stderrTail), res.stderrTail, res.code)

@@ -3,6 +3,7 @@
  * clip's segments in, reasons out.
  */
 import { z } from 'zod'
+import { formatTime } from '../engine/explain'
 
 export const FlagRules = z.object({
   /** Flag when the pooled clip score is below this. */
@@ -38,10 +39,7 @@ export interface FlagSegment {
   evidence: Record<string, number>
 }
 
-const t = (s: number): string => {
-  const x = Math.max(0, Math.round(s))
-  return `${String(Math.floor(x / 60)).padStart(2, '0')}:${String(x % 60).padStart(2, '0')}`
-}
+const t = formatTime
 
 /** Pure: merged runs of consecutive segments for which `pred` holds. */
 export function runs(segments: readonly FlagSegment[], pred: (s: FlagSegment) => boolean): Array<{ start: number; end: number; segments: FlagSegment[] }> {

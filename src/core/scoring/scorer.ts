@@ -11,11 +11,13 @@ import type { LoadedPack } from '../engine/pack'
 import { poolClip } from '../engine/pooling'
 import { DecodeError } from '../engine/sampler'
 import { isAbortError } from '../media/run'
+import { listKeyframes } from '../media/probe'
 import { evaluateFlags, type FlagRules } from './flags'
 import { saveScore, saveScoreError, unscoredAmong, type ScoreMode } from './store'
 
 export interface ScoreOptions {
   ffmpeg: string
+  ffprobe: string
   mode: ScoreMode
   segmentSeconds: number
   flagRules: FlagRules
@@ -68,7 +70,9 @@ export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clip
         const segs = await analyzeFile(timedPack, opts.ffmpeg, clip.path, geometry, {
           segmentSeconds: opts.segmentSeconds,
           ...(opts.signal ? { signal: opts.signal } : {}),
-          ...(opts.mode === 'fast' && clip.duration ? { fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: clip.duration } } : {}),
+          ...(opts.mode === 'fast' && clip.duration
+            ? { fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: clip.duration, keyframes: await listKeyframes(opts.ffprobe, clip.path, opts.signal ? { signal: opts.signal } : {}) } }
+            : {}),
           // Two clips at once share the cores; one at a time lets ffmpeg use them all.
           threads: (opts.concurrency ?? 1) > 1 ? 1 : 0
         })

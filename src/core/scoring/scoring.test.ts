@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JobProgress } from '../../shared/contract'
 import { createCore, type Core } from '../api/core'
 import { locateFfmpeg } from '../media/locate'
+import { killWhen } from '../testing/child-events'
 
 const { ffmpeg } = locateFfmpeg()
 let dir: string
@@ -80,23 +81,7 @@ describe('scoring through the core', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'testing', 'core-child.ts'), dataDir, join(dir, 'many'), 'score'], {
       stdio: ['ignore', 'pipe', 'inherit']
     })
-    await new Promise<void>((resolve) => {
-      let buf = ''
-      child.stdout.on('data', (d: Buffer) => {
-        buf += d.toString()
-        const lines = buf.split('\n')
-        buf = lines.pop() ?? ''
-        for (const line of lines) {
-          const m = JSON.parse(line) as { event: string; payload: JobProgress }
-          if (m.event === 'jobs.onProgress' && m.payload.kind === 'score' && m.payload.done >= 3) {
-            child.kill('SIGKILL')
-            resolve()
-          }
-        }
-      })
-      child.on('exit', () => resolve())
-    })
-    await new Promise((r) => child.on('close', r))
+    await killWhen(child, (p) => p.kind === 'score' && p.done >= 3)
     const core = createCore({ dataDir, host: 'cli', version: 'test' })
     try {
       const before = (core.db.prepare('SELECT count(*) AS n FROM clip_scores').get() as { n: number }).n

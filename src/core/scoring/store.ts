@@ -4,19 +4,12 @@
  */
 import type { ModelManifest } from '../../shared/model-pack'
 import type { Db } from '../catalog/database'
+import type { SegmentResult } from '../engine/analyze'
 import type { FlagReason } from './flags'
 
 export type ScoreMode = 'full' | 'fast'
 
-export interface SegmentRecord {
-  start: number
-  end: number
-  score: number
-  levels: number[] | null
-  severities: Record<string, number>
-  evidence: Record<string, number>
-  explanation: string
-}
+export type SegmentRecord = Pick<SegmentResult, 'start' | 'end' | 'score' | 'levels' | 'severities' | 'evidence'> & { explanation: string }
 
 export interface ScoreRecord {
   clipId: number
