@@ -84,6 +84,9 @@ describe('Library in browser mode', () => {
 
   it('opens a clip, shows its metadata and plays it', async () => {
     const { page } = s
+    // Narrow to the one clip first: after a re-sort, rows move under the pointer while the new order loads.
+    await page.getByRole('searchbox', { name: 'Search clips' }).fill('interview')
+    await page.getByRole('status').filter({ hasText: /^1 clip/ }).waitFor()
     await page.getByRole('grid', { name: 'Clips' }).getByRole('row', { name: /interview take 1\.mp4/ }).click()
     const details = page.getByRole('complementary', { name: 'Clip details' })
     await details.waitFor()
@@ -107,6 +110,7 @@ describe('Library in browser mode', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'clip.png') })
     await page.getByRole('button', { name: 'Back to library' }).click()
     await page.getByRole('grid', { name: 'Clips' }).waitFor()
+    await page.getByRole('searchbox', { name: 'Search clips' }).fill('')
   })
 
   it('shows files that appear in a watched folder without a manual rescan', async () => {

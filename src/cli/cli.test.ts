@@ -1,5 +1,5 @@
 // Integration: the CLI's commands against a real catalog and real clips, in-process.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -82,6 +82,9 @@ describe('vqa CLI', () => {
     expect(jsonl.map((j) => j.image[0]).sort()).toEqual(['b-roll/street.mkv', 'interview.mp4'])
     expect(typeof jsonl[0]!.conversations[1]!.value).toBe('number')
     expect((await run('export', '--format', 'xml')).code).toBe(EXIT.usage)
+    const html = await run('report', footage, '--html', '--out', join(dir, 'report.html'))
+    expect(html.out).toMatch(/wrote .*report\.html \(3 clips, 2 scored\)/)
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/<svg[^>]*aria-label="Timeline"[\s\S]*interview\.mp4/)
   })
 
   it('draws progress lines', () => {

@@ -19,6 +19,8 @@ import { createProgressPrinter } from './progress'
 import { evalCommand, inspectCommand, modelsCommand } from './model-commands'
 import { scoreCommand } from './score-command'
 import { exportRows, toCsv, toVqaThinkerJsonl } from '../core/scoring/export'
+import { renderHtmlReport } from '../core/scoring/report'
+import { scoresOfClip } from '../core/scoring/store'
 import type { JobProgress } from '../shared/contract'
 
 const VERSION = '0.1.0'
@@ -35,6 +37,7 @@ Commands:
   info                 Show where the catalog is and which ffmpeg is used
   score <folder|file>… Add, scan and score; print clips worst first with their flags
   export [folder]      Scores as --format csv|json|jsonl (jsonl: VQAThinker's training format) to --out or stdout
+  report <clip|folder> --html   A self-contained HTML report with each clip's timeline (--out, default report.html)
   inspect <file>       Score one video segment by segment and explain what is wrong and when
   eval <meta.json>     Score a labelled set (VQAThinker meta-JSON) and report SRCC/PLCC/KRCC/RMSE
   models [import <dir>]  List model packs, or import one
@@ -138,6 +141,7 @@ export async function main(argv: string[]): Promise<number> {
         segment: { type: 'string' },
         mode: { type: 'string' },
         format: { type: 'string' },
+        html: { type: 'boolean', default: false },
         jobs: { type: 'string' },
         root: { type: 'string' },
         out: { type: 'string' },
@@ -155,7 +159,7 @@ export async function main(argv: string[]): Promise<number> {
     return command || values.help ? EXIT.ok : EXIT.usage
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir())
-  const known = ['add', 'scan', 'list', 'serve', 'info', 'score', 'export', 'inspect', 'eval', 'models']
+  const known = ['add', 'scan', 'list', 'serve', 'info', 'score', 'export', 'report', 'inspect', 'eval', 'models']
   if (!known.includes(command)) {
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}`)
     return EXIT.usage
@@ -255,6 +259,25 @@ export async function main(argv: string[]): Promise<number> {
           writeFileSync(resolve(values.out), text)
           process.stderr.write(`wrote ${rows.length} clip${rows.length === 1 ? '' : 's'} to ${resolve(values.out)}\n`)
         } else process.stdout.write(text)
+        return EXIT.ok
+      }
+      case 'report': {
+        if (args.length !== 1) {
+          process.stderr.write('vqa report needs one clip or folder: vqa report ~/Footage --html\n')
+          return EXIT.usage
+        }
+        const target = resolve(args[0]!)
+        const rows = core.db
+          .prepare("SELECT id, path, name, duration, status, error, score_error FROM clips WHERE status != 'missing' AND (path = ? OR substr(path, 1, length(?) + 1) = ? || '/') ORDER BY path")
+          .all(target, target, target) as Array<{ id: number; path: string; name: string; duration: number | null; status: string; error: string | null; score_error: string | null }>
+        if (rows.length === 0) {
+          process.stderr.write(`${target} has no clips in the library. Score it first: vqa score "${args[0]}"\n`)
+          return EXIT.usage
+        }
+        const clips = rows.map((r) => ({ path: r.path, name: r.name, duration: r.duration, score: scoresOfClip(core.db, r.id)[0] ?? null, error: r.error ?? r.score_error }))
+        const file = resolve(values.out ?? 'report.html')
+        writeFileSync(file, renderHtmlReport(clips, `VQA Inspector report — ${target}`))
+        process.stdout.write(`wrote ${file} (${clips.length} clip${clips.length === 1 ? '' : 's'}, ${clips.filter((c) => c.score).length} scored)\n`)
         return EXIT.ok
       }
       case 'inspect': {
