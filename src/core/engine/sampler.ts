@@ -231,6 +231,9 @@ export interface SegmentFrames {
   step: number
 }
 
+/** Segments handed to the scorer and not yet done, before decoding pauses. */
+export const MAX_AHEAD = 2
+
 export class DecodeError extends Error {
   constructor(
     message: string,
@@ -324,10 +327,10 @@ export async function sampleSegments(
       const first = total
       const seg: SegmentFrames = { index, start: first * dt, end: (first + take) * dt, frames, step }
       total += take
-      // Back-pressure: the pipes stay paused until every handed-over segment is scored, so at most one segment
-      // (plus what sits in the pipes) is ever in memory.
-      streams.forEach((s) => s.pause())
+      // Back-pressure: decoding runs one segment ahead of scoring (so the two overlap on separate cores) and then
+      // waits; at most MAX_AHEAD segments, plus what sits in the pipes, are ever in memory.
       pending++
+      if (pending >= MAX_AHEAD) streams.forEach((s) => s.pause())
       chain = chain
         .then(() => (failure ? undefined : onSegment(seg)))
         .catch((err: unknown) => {
@@ -335,7 +338,7 @@ export async function sampleSegments(
           child.kill('SIGKILL')
         })
         .finally(() => {
-          if (--pending === 0) streams.forEach((s) => s.resume())
+          if (--pending < MAX_AHEAD) streams.forEach((s) => s.resume())
         })
     }
   }
