@@ -3,6 +3,7 @@
  * clip's segments in, reasons out.
  */
 import { z } from 'zod'
+import type { SegmentResult } from '../engine/analyze'
 import { formatTime } from '../engine/explain'
 
 export const FlagRules = z.object({
@@ -31,13 +32,7 @@ export interface FlagReason {
   distortion?: string
 }
 
-export interface FlagSegment {
-  start: number
-  end: number
-  score: number
-  severities: Record<string, number>
-  evidence: Record<string, number>
-}
+export type FlagSegment = Pick<SegmentResult, 'start' | 'end' | 'score' | 'severities' | 'evidence'>
 
 const t = formatTime
 

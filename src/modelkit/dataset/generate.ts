@@ -25,7 +25,7 @@ import {
   segmentMetrics,
   type CameraPath
 } from './render'
-import { fetchSources, type SourceImage } from './sources'
+import { fetchSources, type SourceImage, exists } from './sources'
 
 /** Bump when the meaning of a recorded field or the rendering changes: every clip is then redone. */
 export const GENERATOR_VERSION = 1
@@ -146,14 +146,7 @@ export function buildRecord(clip: ClipPlan, frames: ReturnType<typeof parseStats
   return record
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.access(p)
-    return true
-  } catch {
-    return false
-  }
-}
+
 
 async function ffmpegRun(ffmpeg: string, args: readonly string[], signal?: AbortSignal): Promise<void> {
   const res = await runTool(ffmpeg, args, { timeoutMs: 30 * 60_000, ...(signal ? { signal } : {}), maxStdout: 1024 * 1024 })

@@ -53,7 +53,7 @@ export const HELDOUT_FILES: readonly string[] = [
   'usr/share/libjxl-testdata/external/wide-gamut-tests/P3-sRGB-color-ring.png'
 ]
 
-async function exists(p: string): Promise<boolean> {
+export async function exists(p: string): Promise<boolean> {
   try {
     await fs.access(p)
     return true
