@@ -68,7 +68,7 @@ describe('scanning the bad-input corpus', () => {
   it('gives each kind of bad file its own clear message', () => {
     expect(clipAt('empty.mp4')?.error).toBe('Empty file (0 bytes)')
     expect(clipAt('truncated.mp4')?.error).toMatch(/Truncated/)
-    expect(clipAt('notes.mp4')?.error).toMatch(/Truncated|Not a media file/)
+    expect(clipAt('notes.mp4')?.error).toMatch(/^Not a media file/)
     expect(clipAt('audio-only.mp4')?.error).toMatch(/Audio only/)
     expect(clipAt('still.mp4')?.error).toMatch(/Still image/)
     const unreadable = corpus.find((e) => e.name === 'unreadable.mp4')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bitDepthOf, chromaOf, explainProbeFailure, normaliseProbe, NotAVideoError, parseKeyframes, parseRate, probeArgs, rotationOf } from './probe'
+import { bitDepthOf, chromaOf, explainProbeFailure, looksLikeIsoBmff, normaliseProbe, NotAVideoError, parseKeyframes, parseRate, probeArgs, rotationOf } from './probe'
 
 // Shapes as ffprobe -print_format json -show_format -show_streams writes them (trimmed).
 const phoneClip = {
@@ -106,6 +106,11 @@ describe('probe helpers', () => {
     expect(rotationOf([{ rotation: 180 }], undefined)).toBe(180)
     expect(rotationOf(undefined, { rotate: '270' })).toBe(270)
     expect(rotationOf(undefined, undefined)).toBe(0)
+  })
+  it('tells an MP4 that was cut from a file that never was one', () => {
+    const mp4 = new Uint8Array([0, 0, 0, 32, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d])
+    expect(looksLikeIsoBmff(mp4)).toBe(true)
+    expect(looksLikeIsoBmff(new TextEncoder().encode('this is not a video'))).toBe(false)
   })
   it('reads keyframe times from packet listings', () => {
     expect(parseKeyframes('0.000000,K__\n0.033333,___\n2.002000,K__\n\n4.004000,K_\nN/A,K__\n')).toEqual([0, 2.002, 4.004])

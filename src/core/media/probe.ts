@@ -3,6 +3,7 @@
  * part that spawns. Everything downstream sees `MediaInfo`, never ffprobe's own shapes.
  */
 import { z } from 'zod'
+import { open } from 'node:fs/promises'
 import { runTool, ToolError, type RunOptions } from './run'
 
 export interface AudioInfo {
@@ -253,9 +254,35 @@ export async function listKeyframes(ffprobe: string, file: string, opts: RunOpti
   return parseKeyframes(res.stdout.toString('utf8'))
 }
 
+/** Pure: do these first bytes start an ISO-BMFF (MP4/MOV) file? */
+export function looksLikeIsoBmff(head: Uint8Array): boolean {
+  if (head.length < 8) return false
+  const type = String.fromCharCode(...head.subarray(4, 8))
+  return ['ftyp', 'moov', 'mdat', 'free', 'wide', 'skip', 'pnot', 'uuid'].includes(type)
+}
+
 export async function probeFile(ffprobe: string, file: string, opts: RunOptions = {}): Promise<MediaInfo> {
   const res = await runTool(ffprobe, probeArgs(file), { timeoutMs: 30_000, ...opts })
-  if (res.code !== 0) throw new ToolError(explainProbeFailure(res.stderrTail), res.stderrTail, res.code)
+  if (res.code !== 0) {
+    let message = explainProbeFailure(res.stderrTail)
+    // ffprobe says "moov atom not found" for anything named .mp4: a real but cut MP4 starts with MP4 boxes, a
+    // misnamed text or image file does not.
+    if (/moov atom not found/i.test(res.stderrTail)) {
+      const head = new Uint8Array(12)
+      try {
+        const fh = await open(file, 'r')
+        try {
+          await fh.read(head, 0, 12, 0)
+        } finally {
+          await fh.close()
+        }
+        if (!looksLikeIsoBmff(head)) message = 'Not a media file: its content is not MP4/MOV (misnamed or damaged from the start)'
+      } catch {
+        // keep ffprobe's explanation
+      }
+    }
+    throw new ToolError(message, res.stderrTail, res.code)
+  }
   let json: unknown
   try {
     json = JSON.parse(res.stdout.toString('utf8'))
