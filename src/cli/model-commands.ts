@@ -6,11 +6,10 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { analyzeFile } from '../core/engine/analyze'
 import { builtinPackDir } from '../core/engine/builtin'
-import { clipSummary, explainSegment, levelWord } from '../core/engine/explain'
+import { distortionLabels, explainClip, explainSegment, levelWord } from '../core/engine/explain'
 import { importPack, listPacks } from '../core/engine/models'
 import { OrtEngine, type ProviderPreference } from '../core/engine/ort'
 import { loadPack, type LoadedPack } from '../core/engine/pack'
-import { poolClip } from '../core/engine/pooling'
 import { evaluate, formatReport, resultsCsv } from '../core/eval/harness'
 import type { FfmpegTools } from '../core/media/locate'
 import { probeFile } from '../core/media/probe'
@@ -34,7 +33,7 @@ export async function inspectCommand(tools: FfmpegTools, file: string, segmentSe
   const info = await probeFile(tools.ffprobe, resolve(file))
   const { pack, engine } = await openPack(opts)
   try {
-    const labels = Object.fromEntries(pack.manifest.distortions.map((d) => [d.id, d.label.toLowerCase()]))
+    const labels = distortionLabels(pack.manifest)
     const segments = await analyzeFile(pack, tools.ffmpeg, resolve(file), { width: info.displayWidth, height: info.displayHeight, fps: info.fps ?? 25 }, {
       ...(segmentSeconds ? { segmentSeconds } : {}),
       onSegment: (s) => {
@@ -43,9 +42,7 @@ export async function inspectCommand(tools: FfmpegTools, file: string, segmentSe
         opts.out.write(`${s.score.toFixed(2)} ${levelWord(s.score).padEnd(9)} ${e.sentence}\n`)
       }
     })
-    const explained = segments.map((s) => ({ ...s, ...explainSegment(s, labels) }))
-    const score = poolClip(segments)
-    const summary = clipSummary(explained, score)
+    const { segments: explained, score, summary } = explainClip(segments, labels)
     if (opts.json) {
       opts.out.write(
         `${JSON.stringify(

@@ -68,25 +68,25 @@ export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string
   const results: SegmentResult[] = []
   const seconds = opts.segmentSeconds ?? manifest.segmentSeconds
   const scoreSegment = async (seg: SegmentFrames): Promise<void> => {
-      const feeds: Record<string, TensorIn> = {}
-      for (const view of manifest.views) feeds[view.name] = viewTensor(view, seg.frames[view.name] ?? [])
-      const values = await pack.run(feeds)
-      const [score] = scoresFrom(manifest, values)
-      const levelsT = manifest.outputs.score.kind === 'levels' ? values.get(manifest.outputs.score.from) : undefined
-      const frames = Math.max(...Object.values(seg.frames).map((f) => f.length))
-      const result: SegmentResult = {
-        index: seg.index,
-        start: seg.start,
-        end: seg.end,
-        score: score ?? NaN,
-        levels: levelsT ? Array.from(levelsT.data as Float32Array).slice(0, 5) : null,
-        ...namedOutputs(manifest, values),
-        frames,
-        temporalValid: frames >= MIN_TEMPORAL_FRAMES,
-        values
-      }
-      results.push(result)
-      opts.onSegment?.(result)
+    const feeds: Record<string, TensorIn> = {}
+    for (const view of manifest.views) feeds[view.name] = viewTensor(view, seg.frames[view.name] ?? [])
+    const values = await pack.run(feeds)
+    const [score] = scoresFrom(manifest, values)
+    const levelsT = manifest.outputs.score.kind === 'levels' ? values.get(manifest.outputs.score.from) : undefined
+    const frames = Math.max(...Object.values(seg.frames).map((f) => f.length))
+    const result: SegmentResult = {
+      index: seg.index,
+      start: seg.start,
+      end: seg.end,
+      score: score ?? NaN,
+      levels: levelsT ? Array.from(levelsT.data as Float32Array).slice(0, 5) : null,
+      ...namedOutputs(manifest, values),
+      frames,
+      temporalValid: frames >= MIN_TEMPORAL_FRAMES,
+      values
+    }
+    results.push(result)
+    opts.onSegment?.(result)
   }
   if (!opts.fast) {
     await sampleSegments(ffmpeg, file, geometry, manifest.views, seconds, scoreSegment, { signal: opts.signal, threads: opts.threads })

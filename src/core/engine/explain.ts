@@ -3,6 +3,8 @@
  * as present, its strength in words, and the measured values behind it; the clip summary is written in
  * VQAThinker's shape, `<think>…</think><answer>x.xx</answer>`, so results compare with that model's.
  */
+import type { ModelManifest } from '../../shared/model-pack'
+import { poolClip } from './pooling'
 
 export interface Finding {
   distortion: string
@@ -128,6 +130,21 @@ export function explainSegment(seg: ExplainInput, labels: Record<string, string>
     ? `${when}: ${findings.map((x) => `${x.strength} ${x.phrase}`).join('; ')}.`
     : `${when}: no clear defect (${f(seg.score)}, ${levelWord(seg.score)}).`
   return { findings, sentence }
+}
+
+/** Distortion labels of a pack, as explanations use them for distortions they have no phrase for. */
+export function distortionLabels(manifest: Pick<ModelManifest, 'distortions'>): Record<string, string> {
+  return Object.fromEntries(manifest.distortions.map((d) => [d.id, d.label.toLowerCase()]))
+}
+
+/** A clip's segments explained, its pooled score and its `<think>…</think><answer>…</answer>` summary, in one place. */
+export function explainClip<S extends ExplainInput>(
+  segments: readonly S[],
+  labels: Record<string, string>
+): { segments: Array<S & SegmentExplanation>; score: number; summary: string } {
+  const explained = segments.map((s) => ({ ...s, ...explainSegment(s, labels) }))
+  const score = poolClip(segments)
+  return { segments: explained, score, summary: clipSummary(explained, score) }
 }
 
 /** The clip's reasoning and answer, from its segments and pooled score. */

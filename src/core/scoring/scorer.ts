@@ -6,9 +6,8 @@
  */
 import type { Db } from '../catalog/database'
 import { analyzeFile } from '../engine/analyze'
-import { clipSummary, explainSegment } from '../engine/explain'
+import { distortionLabels, explainClip } from '../engine/explain'
 import type { LoadedPack } from '../engine/pack'
-import { poolClip } from '../engine/pooling'
 import { DecodeError } from '../engine/sampler'
 import { isAbortError } from '../media/run'
 import { listKeyframes } from '../media/probe'
@@ -40,7 +39,7 @@ export const FAST_WINDOW_SECONDS = 0.6
 export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clipIds: readonly number[], opts: ScoreOptions): Promise<ScoreSummary> {
   const todo = unscoredAmong(db, clipIds, modelId, opts.mode)
   const summary: ScoreSummary = { scored: 0, failed: 0, skipped: clipIds.length - todo.length }
-  const labels = Object.fromEntries(pack.manifest.distortions.map((d) => [d.id, d.label.toLowerCase()]))
+  const labels = distortionLabels(pack.manifest)
   let next = 0
   let done = 0
   const report = (current: string | null): void => opts.onProgress?.({ done, total: todo.length, current, failed: summary.failed })
@@ -76,8 +75,7 @@ export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clip
           // Two clips at once share the cores; one at a time lets ffmpeg use them all.
           threads: (opts.concurrency ?? 1) > 1 ? 1 : 0
         })
-        const explained = segs.map((s) => ({ ...s, ...explainSegment(s, labels) }))
-        const score = poolClip(segs)
+        const { segments: explained, score, summary: reasoning } = explainClip(segs, labels)
         const severities: Record<string, number> = {}
         for (const s of segs) for (const [k, v] of Object.entries(s.severities)) severities[k] = Math.max(severities[k] ?? 0, v)
         const levels = segs[0]?.levels
@@ -92,7 +90,7 @@ export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clip
           score,
           levels,
           severities,
-          summary: clipSummary(explained, score),
+          summary: reasoning,
           flags: evaluateFlags(opts.flagRules, score, segs),
           provider: opts.provider,
           wallMs: performance.now() - t0,

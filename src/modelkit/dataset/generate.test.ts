@@ -29,16 +29,20 @@ const source: PlannedSource = {
 let dir = ''
 let ds: DatasetFile
 
-beforeAll(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'vqa-dataset-test-'))
+/** The same three clips every time (seeded): the resume test relies on it. */
+function testPlan() {
   const rng = createRng(1)
   const camera = planCamera(rng)
-  const plan = [
+  return [
     makeClip('blur-1', 'single', source, geo, camera, [applied('blur', 1, 0, 1, geo, rng)]),
     makeClip('blur-4', 'single', source, geo, camera, [applied('blur', 4, 0, 1, geo, rng)]),
     makeClip('black-window', 'window', source, geo, camera, [applied('black', 4, 0.4, 0.7, geo, rng)])
   ]
-  ds = await generateDataset({ outDir: dir, split: 'train', seed: 1, plan, concurrency: 2 })
+}
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'vqa-dataset-test-'))
+  ds = await generateDataset({ outDir: dir, split: 'train', seed: 1, plan: testPlan(), concurrency: 2 })
 }, 120_000)
 
 afterAll(async () => {
@@ -101,13 +105,7 @@ describe('generateDataset (lavfi source)', () => {
 
   it('resumes without redoing finished clips', async () => {
     const before = (await fs.stat(path.join(dir, 'clips', 'blur-4.mp4'))).mtimeMs
-    const rng = createRng(1)
-    const camera = planCamera(rng)
-    const plan = [
-      makeClip('blur-1', 'single', source, geo, camera, [applied('blur', 1, 0, 1, geo, rng)]),
-      makeClip('blur-4', 'single', source, geo, camera, [applied('blur', 4, 0, 1, geo, rng)]),
-      makeClip('black-window', 'window', source, geo, camera, [applied('black', 4, 0.4, 0.7, geo, rng)])
-    ]
+    const plan = testPlan()
     const again = await generateDataset({ outDir: dir, split: 'train', seed: 1, plan })
     expect(again.timing.reusedClips).toBe(3)
     expect((await fs.stat(path.join(dir, 'clips', 'blur-4.mp4'))).mtimeMs).toBe(before)
