@@ -19,6 +19,7 @@ import { distinctCodecs, folderTree, getClip, queryTable } from '../catalog/clip
 import { openCatalog, type Db } from '../catalog/database'
 import { deleteFolder, getFolder, insertFolder, listFolders, type FolderRecord } from '../catalog/folders'
 import { JobRunner } from '../jobs/runner'
+import { unfinishedJobs } from '../catalog/jobs'
 import { scanFolder, summarise } from '../library/scan'
 import { createFolderWatcher, type FolderWatcher } from '../library/watch'
 import { describeFsError, isVideoName } from '../library/walk'
@@ -161,12 +162,10 @@ export function createCore(opts: CoreOptions): Core {
     }
   })
 
+  // From the catalog's unfinished jobs (not the recent-jobs list, which is capped) with their parsed params.
   const cancelFolderJobs = (folderId: number): void => {
-    for (const j of jobs.list()) {
-      if ((j.state === 'running' || j.state === 'queued') && j.kind === 'scan') {
-        const job = db.prepare('SELECT params_json FROM jobs WHERE id = ?').get(j.id) as { params_json: string } | undefined
-        if (job && (JSON.parse(job.params_json) as { folderId: number }).folderId === folderId) jobs.cancel(j.id)
-      }
+    for (const j of unfinishedJobs(db)) {
+      if (j.kind === 'scan' && (j.params as { folderId?: number }).folderId === folderId) jobs.cancel(j.id)
     }
   }
 
