@@ -2,15 +2,17 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 
-// Main-side bundle holds three entry points that share the core: the Electron main process,
-// the headless CLI (which also hosts browser mode) — both plain Node apart from `index`.
+// Main-side bundle holds three entry points that share the core: the Electron main process, the headless CLI
+// (which also hosts browser mode) and the fine-tuning worker — all plain Node apart from `index`.
 export default defineConfig({
   main: {
     build: {
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          cli: resolve(__dirname, 'src/cli/index.ts')
+          cli: resolve(__dirname, 'src/cli/index.ts'),
+          // The fine-tuning worker, forked as its own process (src/core/training/launch.ts finds it beside the bundle).
+          'train-worker': resolve(__dirname, 'src/core/training/worker.ts')
         }
       }
     }

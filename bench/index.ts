@@ -4,6 +4,7 @@ import { cpus } from 'node:os'
 import { benchImport, benchQueries, type BenchLine } from './library'
 import { benchModel } from './model'
 import { benchScoring } from './scoring'
+import { benchTraining } from './training'
 
 async function main(): Promise<void> {
   const only = process.argv[2]
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   if (!only || only === 'query') print(benchQueries())
   if (!only || only === 'model') print(await benchModel())
   if (!only || only === 'scoring') print(await benchScoring())
+  if (!only || only === 'training') print(await benchTraining())
   mkdirSync('test-results', { recursive: true })
   writeFileSync('test-results/bench.json', JSON.stringify({ at: new Date().toISOString(), lines }, null, 2))
 }

@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { createCore, type Core } from '../src/core/api/core'
-import { startServer, type RunningServer } from '../src/server/server'
-import { MEDIA_PATH, THUMB_PATH } from '../src/shared/wire'
+import { browserMediaUrls, startServer, type RunningServer } from '../src/server/server'
 
 export const ROOT = resolve(__dirname, '..')
 export const ARTIFACTS = join(ROOT, 'test-results', 'e2e')
@@ -47,7 +46,7 @@ export async function startSession(): Promise<Session> {
     host: 'browser',
     version: 'e2e',
     watch: true,
-    urls: { clip: (id) => `${MEDIA_PATH}${id}`, thumbnailBase: THUMB_PATH }
+    urls: browserMediaUrls
   })
   const server = await startServer({ core, rendererDir })
   const browser = await chromium.launch({

@@ -68,7 +68,7 @@ describe('Library in browser mode', () => {
     await page.getByRole('combobox', { name: 'Status filter' }).selectOption({ label: 'Errors' })
     await page.getByRole('status').filter({ hasText: /^1 clip/ }).waitFor()
     await grid.getByRole('row', { name: /notes\.mp4/ }).waitFor()
-    await page.getByRole('combobox', { name: 'Status filter' }).selectOption({ label: 'All' })
+    await page.getByRole('combobox', { name: 'Status filter' }).selectOption({ label: 'Any status' })
     await page.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: /^day 1/ }).click()
     await page.getByRole('status').filter({ hasText: /^3 clips/ }).waitFor()
     await page.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: /^All clips/ }).click()

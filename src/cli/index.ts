@@ -14,10 +14,11 @@ import { FfmpegMissingError } from '../core/media/locate'
 import { CatalogTooNewError } from '../core/catalog/migrations'
 import { defaultDataDir } from '../core/paths'
 import { queryTable } from '../core/catalog/clips'
-import { startServer } from '../server/server'
+import { browserMediaUrls, startServer } from '../server/server'
 import { createProgressPrinter } from './progress'
 import { evalCommand, inspectCommand, modelsCommand } from './model-commands'
 import { scoreCommand } from './score-command'
+import { labelsCommand, trainCommand } from './train-command'
 import { exportRows, toCsv, toVqaThinkerJsonl } from '../core/scoring/export'
 import { renderHtmlReport } from '../core/scoring/report'
 import { scoresOfClip } from '../core/scoring/store'
@@ -41,6 +42,8 @@ Commands:
   inspect <file>       Score one video segment by segment and explain what is wrong and when
   eval <meta.json>     Score a labelled set (VQAThinker meta-JSON) and report SRCC/PLCC/KRCC/RMSE
   models [import <dir>]  List model packs, or import one
+  labels import <file> | labels export   Labels in/out: VQAThinker JSONL, meta JSON, or CSV
+  train                Fine-tune the active pack on your labels (GRPO), print before/after on held-out labels
 
 Options:
   --data-dir <dir>     Catalog and cache location (default: ${defaultDataDir()}; env VQA_DATA_DIR)
@@ -51,11 +54,21 @@ Options:
   --model <dir>        inspect/eval: a model pack folder (default: the built-in vqa-default)
   --ep <cuda|cpu>      inspect/eval: execution provider (default: CUDA where installed, else CPU)
   --segment <seconds>  score/inspect: segment length (default: the pack's, 2 s)
-  --mode <full|fast>   score: every frame, or a fast triage of each segment (default full)
+  --mode <full|fast>   score: every frame, or a fast triage of each segment (default: Settings, full)
   --jobs <n>           score: clips scored at once (default 1)
   --root <dir>         eval: where the videos are (default: beside the meta file)
   --out <path>         eval: folder for results.csv and report.json (default ./vqa-eval); export: the output file
-  --format <f>         export: csv (default), json or jsonl
+  --format <f>         export: csv (default), json or jsonl; labels: jsonl, meta-json or csv
+  --scale <min,max>    labels import / train --labels: the file's score scale (default 1,5), mapped onto 1–5
+  --labels <file>      train: import this label file first
+  --method <m>         train: grpo (default) or supervised
+  --rewards <list>     train: any of reg,rank,temporal,attribution (default all)
+  --epochs <n>         train: passes over the labels (default 30)
+  --group <n>          train: answers sampled per clip (default 4)
+  --beta <b>           train: KL weight to the starting model (default 0.04)
+  --lr <rate>          train: learning rate (default 0.002)
+  --seed <n>           train: seed for the split and the sampling (default 1)
+  --activate           train: make the new version the active model
   -h, --help           This help
 `
 
@@ -145,6 +158,16 @@ export async function main(argv: string[]): Promise<number> {
         jobs: { type: 'string' },
         root: { type: 'string' },
         out: { type: 'string' },
+        scale: { type: 'string' },
+        labels: { type: 'string' },
+        method: { type: 'string' },
+        rewards: { type: 'string' },
+        epochs: { type: 'string' },
+        group: { type: 'string' },
+        beta: { type: 'string' },
+        lr: { type: 'string' },
+        seed: { type: 'string' },
+        activate: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false }
       }
     })
@@ -159,7 +182,7 @@ export async function main(argv: string[]): Promise<number> {
     return command || values.help ? EXIT.ok : EXIT.usage
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir())
-  const known = ['add', 'scan', 'list', 'serve', 'info', 'score', 'export', 'report', 'inspect', 'eval', 'models']
+  const known = ['add', 'scan', 'list', 'serve', 'info', 'score', 'export', 'report', 'inspect', 'eval', 'models', 'labels', 'train']
   if (!known.includes(command)) {
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}`)
     return EXIT.usage
@@ -195,10 +218,12 @@ export async function main(argv: string[]): Promise<number> {
     core = createCore({
       dataDir,
       host: command === 'serve' ? 'browser' : 'cli',
+      // The browser-mode page can only load media the server itself serves, not vqa-media: URLs.
+      ...(command === 'serve' ? { urls: browserMediaUrls } : {}),
       version: VERSION,
       watch: command === 'serve' && !values['no-watch'],
       // Read-only commands leave unfinished jobs to the app or to the next `vqa scan`.
-      resumeJobs: command === 'add' || command === 'scan' || command === 'serve' || command === 'score',
+      resumeJobs: command === 'add' || command === 'scan' || command === 'serve' || command === 'score' || command === 'train',
       ...(values.model ? { packDir: resolve(values.model) } : {}),
       ...(values.ep ? { provider: values.ep as 'auto' | 'cuda' | 'cpu' } : {}),
       scoreConcurrency: jobsN
@@ -233,7 +258,7 @@ export async function main(argv: string[]): Promise<number> {
         try {
           return await scoreCommand(
             core,
-            { targets: args, mode: (values.mode ?? 'full') as 'full' | 'fast', segmentSeconds: seg, json: values.json === true },
+            { targets: args, mode: values.mode as 'full' | 'fast' | undefined, segmentSeconds: seg, json: values.json === true },
             (ids) => waitForJobs(core, ids, process.stderr),
             process.stdout,
             process.stderr
@@ -297,6 +322,26 @@ export async function main(argv: string[]): Promise<number> {
         return await evalCommand(core.ffmpeg, args[0]!, values.root, values.out, modelOpts)
       case 'models':
         return await modelsCommand(dataDir, args[0], args[1], modelOpts)
+      case 'labels':
+        return await labelsCommand(core, args[0], args[1], values.format, values.scale, values.out, process.stdout, process.stderr)
+      case 'train': {
+        const stop = (): void => {
+          for (const j of core.jobs.list()) if (j.kind === 'train' && (j.state === 'running' || j.state === 'queued')) core.jobs.cancel(j.id)
+        }
+        process.once('SIGINT', stop)
+        try {
+          return await trainCommand(
+            core,
+            { labels: values.labels, format: values.format, scale: values.scale, method: values.method, rewards: values.rewards, epochs: values.epochs,
+              group: values.group, beta: values.beta, seed: values.seed, lr: values.lr, activate: values.activate === true, json: values.json === true },
+            (ids) => waitForJobs(core, ids, process.stderr),
+            process.stdout,
+            process.stderr
+          )
+        } finally {
+          process.off('SIGINT', stop)
+        }
+      }
       case 'info': {
         const info = await core.handlers['app.info']({})
         if (values.json) process.stdout.write(`${JSON.stringify(info, null, 2)}\n`)

@@ -11,7 +11,8 @@ import type { JobProgress } from '../shared/contract'
 
 export interface ScoreArgs {
   targets: string[]
-  mode: 'full' | 'fast'
+  /** Default: the mode chosen in Settings (full unless changed). */
+  mode?: 'full' | 'fast' | undefined
   segmentSeconds?: number | undefined
   json: boolean
 }
@@ -62,7 +63,7 @@ export async function scoreCommand(core: Core, args: ScoreArgs, wait: (ids: numb
     out.write('No video files found.\n')
     return 0
   }
-  const { jobId } = await core.handlers['scores.start']({ scope: 'clips', clipIds: ids, mode: args.mode, ...(args.segmentSeconds ? { segmentSeconds: args.segmentSeconds } : {}) })
+  const { jobId } = await core.handlers['scores.start']({ scope: 'clips', clipIds: ids, ...(args.mode ? { mode: args.mode } : {}), ...(args.segmentSeconds ? { segmentSeconds: args.segmentSeconds } : {}) })
   if (jobId !== null) {
     const [job] = await wait([jobId])
     if (job?.state === 'failed') {

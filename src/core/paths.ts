@@ -18,8 +18,10 @@ export interface DataPaths {
   dataDir: string
   catalog: string
   thumbnails: string
+  /** Preview transcodes and thumbnail strips, by content fingerprint: safe to delete, remade on demand. */
+  previews: string
 }
 
 export function dataPaths(dataDir: string): DataPaths {
-  return { dataDir, catalog: join(dataDir, 'catalog.sqlite'), thumbnails: join(dataDir, 'cache', 'thumbnails') }
+  return { dataDir, catalog: join(dataDir, 'catalog.sqlite'), thumbnails: join(dataDir, 'cache', 'thumbnails'), previews: join(dataDir, 'cache', 'previews') }
 }

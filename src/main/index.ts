@@ -39,7 +39,16 @@ function serveMedia(c: Core): void {
     const url = new URL(request.url)
     const id = Number(url.pathname.replace(/^\//, ''))
     if (!Number.isInteger(id) || id <= 0) return new Response('Not found', { status: 404 })
-    const file = url.host === 'clip' ? c.clipFile(id) : url.host === 'thumb' ? await c.thumbnailFile(id) : null
+    const file =
+      url.host === 'clip'
+        ? c.clipFile(id)
+        : url.host === 'thumb'
+          ? await c.thumbnailFile(id)
+          : url.host === 'preview'
+            ? await c.previewFile(id)
+            : url.host === 'strip'
+              ? await c.stripFile(id)
+              : null
     if (!file) return new Response('Not in the catalog', { status: 404 })
     try {
       const r = await fileResponse(file, request.headers.get('range'))
@@ -115,7 +124,12 @@ async function start(): Promise<void> {
       host: 'electron',
       version: app.getVersion(),
       watch: true,
-      urls: { clip: (id) => `${SCHEME}://clip/${id}`, thumbnailBase: `${SCHEME}://thumb/` },
+      urls: {
+        clip: (id) => `${SCHEME}://clip/${id}`,
+        thumbnailBase: `${SCHEME}://thumb/`,
+        preview: (id) => `${SCHEME}://preview/${id}`,
+        strip: (id) => `${SCHEME}://strip/${id}`
+      },
       pickFolder: async () => {
         const options: Electron.OpenDialogOptions = { properties: ['openDirectory'], title: 'Add a folder of footage' }
         const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)

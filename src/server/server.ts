@@ -10,9 +10,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { ClientMessage, MEDIA_PATH, THUMB_PATH, WS_PATH, type ServerMessage } from '../shared/wire'
+import { ClientMessage, MEDIA_PATH, PREVIEW_PATH, STRIP_PATH, THUMB_PATH, WS_PATH, type ServerMessage } from '../shared/wire'
 import { dispatch } from '../core/api/dispatch'
-import type { Core } from '../core/api/core'
+import type { Core, MediaUrls } from '../core/api/core'
 import { fileResponse } from '../core/media/range'
 import { authorise, cookieName, hostAllowed, originAllowed } from './auth'
 
@@ -47,6 +47,14 @@ const STATIC_TYPES: Record<string, string> = {
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self'; " +
   "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+/** The media URLs a core behind this server must hand out (its renderer cannot load vqa-media:). */
+export const browserMediaUrls: MediaUrls = {
+  clip: (id) => `${MEDIA_PATH}${id}`,
+  thumbnailBase: THUMB_PATH,
+  preview: (id) => `${PREVIEW_PATH}${id}`,
+  strip: (id) => `${STRIP_PATH}${id}`
+}
 
 const isLoopback = (h: string): boolean => h === '127.0.0.1' || h === 'localhost' || h === '::1' || h.startsWith('127.')
 
@@ -133,6 +141,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (url.pathname.startsWith(THUMB_PATH)) {
       const id = idOf(THUMB_PATH)
       return serveFile(req, res, id === null ? null : await core.thumbnailFile(id))
+    }
+    if (url.pathname.startsWith(PREVIEW_PATH)) {
+      const id = idOf(PREVIEW_PATH)
+      return serveFile(req, res, id === null ? null : await core.previewFile(id))
+    }
+    if (url.pathname.startsWith(STRIP_PATH)) {
+      const id = idOf(STRIP_PATH)
+      return serveFile(req, res, id === null ? null : await core.stripFile(id))
     }
     return serveStatic(res, url.pathname, headers)
   }

@@ -27,3 +27,10 @@ export type ServerMessage = z.infer<typeof ServerMessage>
 export const WS_PATH = '/ws'
 export const MEDIA_PATH = '/media/clip/'
 export const THUMB_PATH = '/media/thumb/'
+/** Browser-playable transcodes of clips the engine cannot decode (core: PreviewService). */
+export const PREVIEW_PATH = '/media/preview/'
+/** The timeline's thumbnail sprite: STRIP_FRAMES tiles of STRIP_FRAME_WIDTH×STRIP_FRAME_HEIGHT in one row. */
+export const STRIP_PATH = '/media/strip/'
+export const STRIP_FRAMES = 24
+export const STRIP_FRAME_WIDTH = 160
+export const STRIP_FRAME_HEIGHT = 90

@@ -3,7 +3,7 @@
  * (Electron main, browser-mode server, CLI) create one and wire its handlers and events to their transport.
  * Nothing here imports Electron.
  */
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { opendir, realpath, stat } from 'node:fs/promises'
 import { homedir, availableParallelism } from 'node:os'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
@@ -13,7 +13,8 @@ import {
   type AppInfo,
   type EventName,
   type EventPayload,
-  type Folder
+  type Folder,
+  type ModelPackInfo
 } from '../../shared/contract'
 import { distinctCodecs, folderTree, getClip, queryTable } from '../catalog/clips'
 import { openCatalog, type Db } from '../catalog/database'
@@ -25,6 +26,7 @@ import { createFolderWatcher, type FolderWatcher } from '../library/watch'
 import { describeFsError, isVideoName } from '../library/walk'
 import { locateFfmpeg, type FfmpegTools } from '../media/locate'
 import { ensureThumbnail } from '../media/thumbnail'
+import { createClipMedia } from './clip-media'
 import { dataPaths, type DataPaths } from '../paths'
 import type { Handlers } from './dispatch'
 import { builtinPackDir } from '../engine/builtin'
@@ -32,12 +34,26 @@ import { OrtEngine, type ProviderPreference } from '../engine/ort'
 import { loadPack, type LoadedPack } from '../engine/pack'
 import { PRESETS, type FlagRules } from '../scoring/flags'
 import { scoreClips } from '../scoring/scorer'
-import { clipsInScope, ensureModelVersion, scoresOfClip, type ScoreMode, type ScoreScope } from '../scoring/store'
+import { clipsInScope, ensureModelVersion, reflagBatch, scoresOfClip, type ScoreMode, type ScoreScope } from '../scoring/store'
+import { libraryStats, reviewQueue, scoringModels } from '../catalog/review'
+import { getSettings, setSettings } from '../catalog/settings'
+import { deleteView, listViews, saveView } from '../catalog/views'
+import { cudaProviderInstalled } from '../engine/ort'
+import { importPack, listPacks } from '../engine/models'
+import { addLabel, deleteLabel, LabelError, listLabels, updateLabel } from '../labels/store'
+import { exportLabels, importLabels } from '../labels/transfer'
+import { datasetProblem, loadLabelledClips, splitClips } from '../training/dataset'
+import { startWorker } from '../training/launch'
+import { createRun, getRun, listRuns, updateRun, type RunRecord } from '../training/store'
+import { rm } from 'node:fs/promises'
 
 /** How the host exposes media to its renderer: vqa-media:// in Electron, /media/… in browser mode. */
 export interface MediaUrls {
   clip(id: number): string
   thumbnailBase: string
+  /** Default: vqa-media://preview/<id> and vqa-media://strip/<id>, as the Electron host serves them. */
+  preview?(id: number): string
+  strip?(id: number): string
 }
 
 export interface CoreOptions {
@@ -53,9 +69,10 @@ export interface CoreOptions {
   scanConcurrency?: number
   /** Take over jobs a dead process left behind (hosts that run jobs; not one-shot read commands). Default true. */
   resumeJobs?: boolean
-  /** The model pack to score with (default: the built-in vqa-default). */
+  /** The model pack to score with; overrides the one activated in Settings (default: the built-in vqa-default). */
   packDir?: string
   provider?: ProviderPreference
+  /** Overrides the flag rules chosen in Settings (CLI). */
   flagRules?: FlagRules
   /** Clips scored at once. */
   scoreConcurrency?: number
@@ -73,6 +90,10 @@ export interface Core {
   /** The file behind a clip id, for the hosts' media routes; only catalogued files are ever served. */
   clipFile(id: number): string | null
   thumbnailFile(id: number): Promise<string | null>
+  /** A catalogued clip's finished preview transcode, or null. */
+  previewFile(id: number): Promise<string | null>
+  /** A catalogued clip's timeline thumbnail strip (made on first request), or null. */
+  stripFile(id: number): Promise<string | null>
   close(): Promise<void>
 }
 
@@ -99,13 +120,69 @@ export function createCore(opts: CoreOptions): Core {
 
   // The engine and the pack are loaded on first use: listing a library needs neither.
   const engine = new OrtEngine(opts.provider ?? 'auto')
+  const activePackDir = (): string => opts.packDir ?? getSettings(db).activeModel ?? builtinPackDir()
   let packPromise: Promise<LoadedPack> | null = null
+  let packDir: string | null = null
+  // Packs replaced by activating another: a job may still be running on one, so they are disposed at close.
+  const retired: Array<Promise<LoadedPack>> = []
   const pack = (): Promise<LoadedPack> => {
-    packPromise ??= loadPack(opts.packDir ?? builtinPackDir(), engine).catch((err: unknown) => {
+    const dir = activePackDir()
+    if (packPromise && packDir !== dir) {
+      retired.push(packPromise.catch(() => null as unknown as LoadedPack))
+      packPromise = null
+    }
+    packDir = dir
+    packPromise ??= loadPack(dir, engine).catch((err: unknown) => {
       packPromise = null
       throw err
     })
     return packPromise
+  }
+  const packInfos = async (): Promise<ModelPackInfo[]> => {
+    const active = activePackDir()
+    return (await listPacks(paths.dataDir)).map((e) => ({
+      dir: e.dir,
+      origin: e.origin,
+      name: e.manifest?.name ?? null,
+      version: e.manifest?.version ?? null,
+      title: e.manifest?.title ?? null,
+      description: e.manifest?.description ?? null,
+      licence: e.manifest?.licence ?? null,
+      humanOpinionScores: e.manifest?.provenance.humanOpinionScores ?? null,
+      provenance: e.manifest?.provenance.summary ?? null,
+      distortions: e.manifest?.distortions.map((d) => ({ id: d.id, label: d.label, description: d.description })) ?? [],
+      active: e.dir === active,
+      error: e.error
+    }))
+  }
+  const toTrainingRun = (r: RunRecord) => {
+    const { baseDir: _b, split: _s, ...rest } = r
+    return { ...rest, active: r.packDir !== null && r.packDir === activePackDir() }
+  }
+  const trainingReadiness = async () => {
+    const p = await pack()
+    const modelId = ensureModelVersion(db, p.manifest, p.dir)
+    const headFile = join(p.dir, 'head.json')
+    if (!existsSync(headFile)) {
+      return { usable: 0, skipped: 0, problem: `${p.manifest.name} ${p.manifest.version} has no trainable head: only packs built by VQA Inspector can be fine-tuned.`, skippedReasons: [] }
+    }
+    const features = (JSON.parse(readFileSync(headFile, 'utf8')) as { spec: { inputs: string[] } }).spec.inputs.length
+    const { clips, skipped } = loadLabelledClips(db, modelId, features)
+    const split = splitClips(clips, 0.25, 1)
+    return { usable: clips.length, skipped: skipped.length, problem: datasetProblem(split.train.length, split.validation.length), skippedReasons: skipped.slice(0, 20).map((s) => `${s.name}: ${s.reason}`) }
+  }
+  const labelOp = <T>(fn: () => T): T => {
+    try {
+      return fn()
+    } catch (err) {
+      if (err instanceof LabelError) throw new ApiError(err.code, err.message)
+      throw err
+    }
+  }
+  const labelsChanged = (clipIds: number[]): void => {
+    emit('labels.onDidChange', { clipIds })
+    // The table shows each clip's review state, so the library refetches too.
+    libraryChanged([], 'labels')
   }
 
   const jobs = new JobRunner({
@@ -123,7 +200,7 @@ export function createCore(opts: CoreOptions): Core {
           ffprobe: ffmpeg.ffprobe,
           mode: params.mode,
           segmentSeconds,
-          flagRules: opts.flagRules ?? PRESETS.standard,
+          flagRules: opts.flagRules ?? getSettings(db).flagRules ?? PRESETS.standard,
           provider: engine.status().provider,
           concurrency: opts.scoreConcurrency ?? 1,
           signal: ctx.signal,
@@ -138,6 +215,55 @@ export function createCore(opts: CoreOptions): Core {
         libraryChanged([], 'scores-finished')
         const parts = [`${result.scored} scored`, result.failed && `${result.failed} failed`, result.skipped && `${result.skipped} already scored`].filter(Boolean)
         return `${parts.join(', ')} with ${p.manifest.name} ${p.manifest.version} (${engine.status().provider.toUpperCase()})`
+      },
+      train: async (ctx) => {
+        const { runId } = ctx.job.params as { runId: number }
+        const run = getRun(db, runId)
+        if (!run || run.state === 'discarded') return 'The run was discarded before it started'
+        updateRun(db, runId, { jobId: ctx.job.id, state: 'preparing', error: null })
+        const publish = (): void => {
+          const r = getRun(db, runId)
+          if (r) emit('training.onProgress', toTrainingRun(r))
+        }
+        const worker = startWorker(paths.dataDir, runId, ffmpeg.ffmpeg, (m) => {
+          ctx.progress({ phase: m.phase, done: m.done, total: m.total })
+          publish()
+        })
+        const onAbort = (): void => worker.cancel()
+        ctx.signal.addEventListener('abort', onAbort, { once: true })
+        try {
+          const { version } = await worker.result
+          updateRun(db, runId, { state: 'done', finishedAt: Date.now() })
+          const r = getRun(db, runId)!
+          return `New model version ${version}: validation SRCC ${r.before?.srcc.toFixed(3) ?? '?'} → ${r.after?.srcc.toFixed(3) ?? '?'}`
+        } catch (err) {
+          const cancelled = (err as Error).name === 'AbortError'
+          updateRun(db, runId, { state: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : (err as Error).message, finishedAt: Date.now() })
+          throw err
+        } finally {
+          ctx.signal.removeEventListener('abort', onAbort)
+          publish()
+        }
+      },
+      reflag: async (ctx) => {
+        const rules = opts.flagRules ?? getSettings(db).flagRules
+        const total = (db.prepare('SELECT count(*) AS n FROM clips WHERE score_id IS NOT NULL').get() as { n: number }).n
+        let after = 0
+        let done = 0
+        let changed = 0
+        for (;;) {
+          if (ctx.signal.aborted) throw new DOMException('Aborted', 'AbortError')
+          const b = reflagBatch(db, rules, after)
+          if (b.done === 0) break
+          after = b.lastId
+          done += b.done
+          changed += b.changed
+          ctx.progress({ phase: 'Applying flag rules', done, total })
+          // Let the event loop breathe between batches: the UI's requests are served in between.
+          await new Promise((r) => setImmediate(r))
+        }
+        libraryChanged([], 'flags')
+        return `Flag rules applied to ${done} scored clip${done === 1 ? '' : 's'} (${changed} changed)`
       },
       scan: async (ctx) => {
         const { folderId } = ctx.job.params as { folderId: number }
@@ -184,8 +310,17 @@ export function createCore(opts: CoreOptions): Core {
   if (opts.resumeJobs !== false) jobs.resume()
 
   const urls: MediaUrls = opts.urls ?? { clip: (id) => `vqa-media://clip/${id}`, thumbnailBase: 'vqa-media://thumb/' }
+  const stripUrl = (id: number): string => urls.strip?.(id) ?? `vqa-media://strip/${id}`
+  const clipMedia = createClipMedia({
+    db,
+    ffmpeg,
+    paths,
+    emit,
+    urls: { preview: (id) => urls.preview?.(id) ?? `vqa-media://preview/${id}`, strip: stripUrl }
+  })
 
   const handlers: Handlers = {
+    ...clipMedia.handlers,
     'app.info': async () => ({
       version: opts.version,
       host: opts.host === 'electron' ? 'electron' : 'browser',
@@ -283,12 +418,15 @@ export function createCore(opts: CoreOptions): Core {
     'clips.get': async ({ id }) => {
       const c = getClip(db, id)
       if (!c) throw new ApiError('not_found', `No clip with id ${id}`)
-      return { ...c, mediaUrl: urls.clip(id), thumbnailUrl: `${urls.thumbnailBase}${id}` }
+      return { ...c, mediaUrl: urls.clip(id), thumbnailUrl: `${urls.thumbnailBase}${id}`, stripUrl: stripUrl(id) }
     },
 
     'clips.tree': async () => folderTree(db),
     'clips.codecs': async () => distinctCodecs(db),
-    'scores.start': async ({ scope, folderId, clipIds, mode, segmentSeconds }) => {
+    'scores.start': async ({ scope, folderId, clipIds, mode: askedMode, segmentSeconds: askedSeconds }) => {
+      const settings = getSettings(db)
+      const mode = askedMode ?? settings.mode
+      const segmentSeconds = askedSeconds ?? settings.segmentSeconds ?? undefined
       const p = await pack()
       const modelId = ensureModelVersion(db, p.manifest, p.dir)
       let s: ScoreScope
@@ -305,8 +443,109 @@ export function createCore(opts: CoreOptions): Core {
       return { jobId: jobs.enqueue('score', { clipIds: ids, mode, segmentSeconds: segmentSeconds ?? null }, title), clips: ids.length }
     },
     'clips.scores': async ({ id }) => scoresOfClip(db, id).map(({ clipId: _c, modelId: _m, fingerprint: _f, ...s }) => s),
+    'scores.models': async () => scoringModels(db),
     'jobs.list': async () => jobs.list(),
-    'jobs.cancel': async ({ id }) => ({ cancelled: jobs.cancel(id) })
+    'jobs.cancel': async ({ id }) => ({ cancelled: jobs.cancel(id) }),
+
+    'labels.list': async (q) => listLabels(db, q),
+    'labels.add': async (input) => {
+      const label = labelOp(() => addLabel(db, input))
+      labelsChanged([label.clipId])
+      return label
+    },
+    'labels.update': async ({ id, ...patch }) => {
+      const label = labelOp(() => updateLabel(db, id, patch))
+      labelsChanged([label.clipId])
+      return label
+    },
+    'labels.delete': async ({ id }) => {
+      const label = labelOp(() => deleteLabel(db, id))
+      labelsChanged([label.clipId])
+      return label
+    },
+    'labels.import': async ({ format, text, scale }) => {
+      const summary = importLabels(db, format, text, scale, `import:${format}`)
+      if (summary.imported) labelsChanged([])
+      return summary
+    },
+    'labels.export': async ({ format }) => exportLabels(db, format),
+
+    'review.queue': async ({ include }) => reviewQueue(db, include),
+    'stats.library': async () => {
+      const labels = new Map<string, string>()
+      try {
+        for (const d of (await pack()).manifest.distortions) labels.set(d.id, d.label)
+      } catch {
+        // No loadable pack: the ids themselves are still readable.
+      }
+      return libraryStats(db, (id) => labels.get(id) ?? id.replace(/_/g, ' '))
+    },
+
+    'views.list': async () => listViews(db),
+    'views.save': async ({ name, query }) => saveView(db, name, query),
+    'views.delete': async ({ id }) => ({ deleted: deleteView(db, id) }),
+
+    'settings.get': async () => getSettings(db),
+    'settings.set': async (patch) => {
+      const before = getSettings(db)
+      const next = setSettings(db, patch)
+      emit('settings.onDidChange', next)
+      // New rules re-flag the clips already scored (from their stored segments), in a job so the UI never waits.
+      if (JSON.stringify(before.flagRules) !== JSON.stringify(next.flagRules) && !opts.flagRules) {
+        jobs.enqueue('reflag', {}, 'Applying the new flag rules', () => true)
+      }
+      return next
+    },
+
+    'models.list': async () => packInfos(),
+    'models.activate': async ({ dir }) => {
+      const entry = (await listPacks(paths.dataDir)).find((e) => e.dir === dir)
+      if (!entry) throw new ApiError('not_found', `No model pack at ${dir}`)
+      if (entry.error) throw new ApiError('invalid_pack', `This pack cannot be used: ${entry.error}`)
+      // The built-in default is stored as null so a moved app install keeps finding it.
+      const next = setSettings(db, { activeModel: dir === builtinPackDir() ? null : dir })
+      emit('settings.onDidChange', next)
+      return packInfos()
+    },
+    'models.import': async ({ path }) => {
+      try {
+        await importPack(path, paths.dataDir, engine)
+      } catch (err) {
+        throw new ApiError('invalid_pack', (err as Error).message)
+      }
+      return packInfos()
+    },
+    'training.readiness': async () => trainingReadiness(),
+    'training.start': async (params) => {
+      const ready = await trainingReadiness()
+      if (ready.problem) throw new ApiError('too_few_labels', ready.problem)
+      const p = await pack()
+      const runId = createRun(db, { model: `${p.manifest.name} ${p.manifest.version}`, dir: p.dir }, params)
+      const jobId = jobs.enqueue('train', { runId }, `Fine-tuning ${p.manifest.name} ${p.manifest.version} on your labels (${params.method.toUpperCase()})`)
+      updateRun(db, runId, { jobId })
+      return { runId, jobId }
+    },
+    'training.list': async () => listRuns(db).map(toTrainingRun),
+    'training.discard': async ({ id }) => {
+      const run = getRun(db, id)
+      if (!run) throw new ApiError('not_found', `No training run ${id}`)
+      if (run.packDir && run.packDir === activePackDir()) throw new ApiError('active', 'This version is the active model: activate another one first.')
+      if (run.state === 'queued' || run.state === 'preparing' || run.state === 'training') {
+        if (run.jobId) jobs.cancel(run.jobId)
+      }
+      if (run.packDir) await rm(run.packDir, { recursive: true, force: true })
+      updateRun(db, id, { state: 'discarded', finishedAt: run.finishedAt ?? Date.now() })
+      return listRuns(db).map(toTrainingRun)
+    },
+    'engine.status': async () => {
+      const st = engine.status()
+      return {
+        requested: st.requested,
+        provider: st.provider,
+        warning: st.warnings.length ? st.warnings.join(' ') : null,
+        cudaPackageInstalled: cudaProviderInstalled()
+      }
+    }
   }
 
   return {
@@ -323,6 +562,8 @@ export function createCore(opts: CoreOptions): Core {
       const row = db.prepare("SELECT path FROM clips WHERE id = ? AND status = 'ok'").get(id) as { path: string } | undefined
       return row?.path ?? null
     },
+    previewFile: (id) => clipMedia.previewFile(id),
+    stripFile: (id) => clipMedia.stripFile(id),
     async thumbnailFile(id) {
       const c = getClip(db, id)
       if (!c || c.status !== 'ok') return null
@@ -334,8 +575,9 @@ export function createCore(opts: CoreOptions): Core {
     },
     async close() {
       await watcher?.close()
+      await clipMedia.dispose()
       await jobs.close()
-      if (packPromise) await (await packPromise.catch(() => null))?.dispose()
+      for (const p of [...retired, ...(packPromise ? [packPromise] : [])]) await (await p.catch(() => null))?.dispose()
       listeners.clear()
       db.close()
     }

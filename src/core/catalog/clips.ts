@@ -41,22 +41,36 @@ export interface StoredClip
 }
 
 const ROW_COLUMNS = `id, folder_id AS folderId, name, rel_dir AS relDir, status, error, duration, width, height,
-  display_width AS displayWidth, display_height AS displayHeight, codec, fps, size, mtime_ms AS mtimeMs, added_at AS addedAt`
+  display_width AS displayWidth, display_height AS displayHeight, codec, fps, size, mtime_ms AS mtimeMs, added_at AS addedAt,
+  score, flagged, flags_json, score_error AS scoreError, top_distortion AS topDistortion, review, label_score AS labelScore,
+  label_count AS labelCount`
+
+type RawRow = Omit<ClipRow, 'flagged' | 'flags'> & { flagged: number; flags_json: string }
+
+/** SQLite's integers and JSON text to the row the contract describes. */
+export function toClipRow(r: RawRow): ClipRow {
+  const { flagged, flags_json, ...rest } = r
+  return { ...rest, flagged: flagged === 1, flags: JSON.parse(flags_json) as ClipRow['flags'] }
+}
 
 const DETAIL_COLUMNS = `${ROW_COLUMNS}, path, fingerprint, container, profile, pix_fmt AS pixelFormat, bit_depth AS bitDepth,
   chroma AS chromaSubsampling, color_transfer AS colorTransfer, color_primaries AS colorPrimaries, hdr, rotation,
   vfr, frame_count AS frameCount, bitrate, interlaced, audio_json, probed_at AS probedAt`
 
-type DetailRow = Omit<StoredClip, 'variableFrameRate' | 'interlaced' | 'audio'> & {
+type DetailRow = Omit<StoredClip, 'variableFrameRate' | 'interlaced' | 'audio' | 'flagged' | 'flags'> & {
   vfr: number
   interlaced: number | null
   audio_json: string
+  flagged: number
+  flags_json: string
 }
 
 function toStored(r: DetailRow): StoredClip {
-  const { vfr, interlaced, audio_json, ...rest } = r
+  const { vfr, interlaced, audio_json, flagged, flags_json, ...rest } = r
   return {
     ...rest,
+    flagged: flagged === 1,
+    flags: JSON.parse(flags_json) as ClipRow['flags'],
     variableFrameRate: vfr === 1,
     interlaced: interlaced === null ? null : interlaced === 1,
     audio: JSON.parse(audio_json) as AudioInfo[]
@@ -203,7 +217,8 @@ const SORT_COLUMN: Record<SortKey, string> = {
   status: 'status',
   size: 'size',
   addedAt: 'added_at',
-  mtime: 'mtime_ms'
+  mtime: 'mtime_ms',
+  score: 'score'
 }
 
 export interface TableQuery {
@@ -216,6 +231,13 @@ export interface TableQuery {
   status?: ClipStatus | undefined
   codec?: string | undefined
   search?: string | undefined
+  flagged?: boolean | undefined
+  scored?: boolean | undefined
+  scoreMin?: number | undefined
+  scoreMax?: number | undefined
+  distortion?: string | undefined
+  modelId?: number | undefined
+  labelState?: 'labelled' | 'unlabelled' | 'accepted' | 'rejected' | undefined
 }
 
 /** Pure: the WHERE clause and its parameters. Exported so tests can check query plans. */
@@ -245,6 +267,37 @@ export function buildWhere(
   if (q.codec) {
     where.push('codec = ?')
     params.push(q.codec)
+  }
+  if (q.flagged !== undefined) where.push(q.flagged ? 'flagged = 1' : 'flagged = 0')
+  if (q.scored !== undefined) where.push(q.scored ? 'score IS NOT NULL' : 'score IS NULL')
+  if (q.scoreMin !== undefined) {
+    where.push('score >= ?')
+    params.push(q.scoreMin)
+  }
+  if (q.scoreMax !== undefined) {
+    where.push('score <= ?')
+    params.push(q.scoreMax)
+  }
+  if (q.distortion) {
+    where.push('id IN (SELECT clip_id FROM clip_distortions WHERE distortion = ?)')
+    params.push(q.distortion)
+  }
+  if (q.modelId !== undefined) {
+    where.push('score_id IN (SELECT id FROM clip_scores WHERE model_id = ?)')
+    params.push(q.modelId)
+  }
+  switch (q.labelState) {
+    case 'labelled':
+      where.push('label_count > 0')
+      break
+    case 'unlabelled':
+      where.push('label_count = 0')
+      break
+    case 'accepted':
+    case 'rejected':
+      where.push('review = ?')
+      params.push(q.labelState)
+      break
   }
   const search = q.search?.trim()
   if (search) {
@@ -286,7 +339,7 @@ export function tableSql(q: TableQuery): { sql: string; pageSql: string; countSq
 export function queryTable(db: Db, q: TableQuery): { total: number; rows: ClipRow[] } {
   const { sql, countSql, params } = tableSql(q)
   const total = (db.prepare(countSql).get(...params) as { n: number }).n
-  const rows = db.prepare(sql).all(...params, q.limit, q.offset) as ClipRow[]
+  const rows = (db.prepare(sql).all(...params, q.limit, q.offset) as RawRow[]).map(toClipRow)
   return { total, rows }
 }
 

@@ -3,6 +3,7 @@
  * as present, its strength in words, and the measured values behind it; the clip summary is written in
  * VQAThinker's shape, `<think>…</think><answer>x.xx</answer>`, so results compare with that model's.
  */
+import { qualityLevel } from '../../shared/quality'
 import type { ModelManifest } from '../../shared/model-pack'
 import { poolClip } from './pooling'
 
@@ -32,7 +33,7 @@ export interface ExplainInput {
 
 /** Severity below this is not reported: the head is not sure enough that a person would see it. */
 export const REPORT_THRESHOLD = 0.3
-export const LEVEL_WORDS = ['bad', 'poor', 'fair', 'good', 'excellent'] as const
+export { LEVEL_WORDS } from '../../shared/quality'
 
 const TEMPORAL = new Set(['freeze', 'stutter', 'flicker', 'shake'])
 
@@ -45,7 +46,7 @@ export function strengthOf(severity: number): string {
 
 export function levelWord(score: number): string {
   if (!Number.isFinite(score)) return 'unknown'
-  return LEVEL_WORDS[Math.min(4, Math.max(0, Math.round(score) - 1))]!
+  return qualityLevel(score)
 }
 
 export function formatTime(seconds: number): string {

@@ -43,7 +43,7 @@ export interface EngineStatus {
 }
 
 /** Where onnxruntime-node keeps its native libraries; the CUDA provider is a separate, optional download. */
-function cudaProviderInstalled(): boolean {
+export function cudaProviderInstalled(): boolean {
   try {
     const require = createRequire(__filename)
     const pkg = dirname(require.resolve('onnxruntime-node/package.json'))

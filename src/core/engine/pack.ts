@@ -158,3 +158,22 @@ export function refParts(ref: string): { stage: string; output: string } {
   const [stage, output] = splitRef(ref)
   return { stage, output }
 }
+
+/** The stage fine-tuning trains: by convention the one named "head" (a pack without one cannot be fine-tuned). */
+export const TRAINABLE_STAGE = 'head'
+
+/**
+ * Pure: the trainable stage's inputs for one segment, concatenated in the stage's input order, or null when the pack
+ * has no trainable stage or an input is missing. These are what the catalog keeps per segment for fine-tuning.
+ */
+export function trainableInputs(manifest: ModelManifest, values: Map<string, TensorOut>): Float32Array | null {
+  const stage = manifest.stages.find((s) => s.name === TRAINABLE_STAGE)
+  if (!stage) return null
+  const parts: number[] = []
+  for (const input of stage.inputs) {
+    const t = values.get(input.from)
+    if (!t) return null
+    for (const v of Array.from(t.data as ArrayLike<number | bigint>, Number)) parts.push(v)
+  }
+  return Float32Array.from(parts)
+}

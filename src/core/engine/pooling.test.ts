@@ -29,3 +29,19 @@ describe('clip pooling', () => {
     expect(poolClip([])).toBeNaN()
   })
 })
+
+describe('poolingWeights', () => {
+  it('reproduce poolClip as a weighted sum that adds up to 1', async () => {
+    const { poolingWeights, poolClip } = await import('./pooling')
+    const segs = [
+      { start: 0, end: 4, score: 4.2 },
+      { start: 4, end: 8, score: 1.9 },
+      { start: 8, end: 12, score: 3.5 },
+      { start: 12, end: 13, score: 2.5 }
+    ]
+    const w = poolingWeights(segs)
+    expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12)
+    expect(w.reduce((a, wi, i) => a + wi * segs[i]!.score, 0)).toBeCloseTo(poolClip(segs), 12)
+    expect(poolingWeights([{ start: 0, end: 2, score: 3 }])).toEqual([1])
+  })
+})

@@ -49,3 +49,25 @@ export function poolClip(segments: readonly Scored[], weight = WORST_WEIGHT, fra
   if (!Number.isFinite(mean)) return NaN
   return (1 - weight) * mean + weight * worstMean(segments, fraction)
 }
+
+/**
+ * The same pooling as linear weights over the segments (they sum to 1): clip = Σ wᵢ·scoreᵢ. Which segments form the
+ * worst quarter depends on the scores, but for given scores the pooled value is linear in them — so a trainer can
+ * compute the weights from the current scores and let gradients flow through the scores (#6).
+ */
+export function poolingWeights(segments: readonly Scored[], weight = WORST_WEIGHT, fraction = WORST_FRACTION): number[] {
+  const dur = segments.map((s) => (Number.isFinite(s.score) && s.end > s.start ? s.end - s.start : 0))
+  const total = dur.reduce((a, b) => a + b, 0)
+  if (total === 0) return segments.map(() => 0)
+  const w = dur.map((d) => ((1 - weight) * d) / total)
+  let budget = total * fraction
+  const order = segments.map((s, i) => ({ s: s.score, i })).filter((x) => dur[x.i]! > 0).sort((a, b) => a.s - b.s)
+  const worstTotal = budget
+  for (const { i } of order) {
+    if (budget <= 1e-9) break
+    const take = Math.min(budget, dur[i]!)
+    w[i] = w[i]! + (weight * take) / worstTotal
+    budget -= take
+  }
+  return w
+}

@@ -9,6 +9,8 @@ export interface RunOptions {
   timeoutMs?: number
   /** Bytes of stdout to keep; the rest is discarded (protects memory from a runaway tool). */
   maxStdout?: number
+  /** Sees stdout as it arrives (progress output), whether or not it is kept. */
+  onStdout?: (chunk: Buffer) => void
 }
 
 export interface RunResult {
@@ -43,6 +45,7 @@ export function runTool(cmd: string, args: readonly string[], opts: RunOptions =
     let err = ''
     let timedOut = false
     child.stdout.on('data', (chunk: Buffer) => {
+      opts.onStdout?.(chunk)
       if (outBytes < maxStdout) out.push(chunk)
       outBytes += chunk.length
     })

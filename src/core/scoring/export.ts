@@ -27,13 +27,15 @@ export interface ExportRow {
   mode: string | null
   scored_at: number | null
   score_error: string | null
+  /** The reviewer's clip score, where there is one. */
+  label_score: number | null
 }
 
 export function exportRows(db: Db, folderPath?: string): ExportRow[] {
   return db
     .prepare(
       `SELECT c.id, c.path, f.path AS folder, c.name, c.duration, c.display_width AS width, c.display_height AS height, c.codec, c.score, c.flagged,
-         s.flags_json, s.summary, m.name || ' ' || m.version AS model, s.mode, s.scored_at, c.score_error
+         s.flags_json, s.summary, m.name || ' ' || m.version AS model, s.mode, s.scored_at, c.score_error, c.label_score
        FROM clips c JOIN folders f ON f.id = c.folder_id
        LEFT JOIN clip_scores s ON s.id = c.score_id LEFT JOIN model_versions m ON m.id = s.model_id
        WHERE c.status = 'ok' ${folderPath ? 'AND (c.path = ? OR substr(c.path, 1, length(?) + 1) = ? || \'/\')' : ''}
@@ -49,22 +51,26 @@ const csvCell = (v: unknown): string => {
 
 /** Pure. */
 export function toCsv(rows: readonly ExportRow[]): string {
-  const head = ['path', 'name', 'duration', 'width', 'height', 'codec', 'score', 'level', 'flagged', 'flags', 'model', 'mode', 'scored_at', 'error']
+  const head = ['path', 'name', 'duration', 'width', 'height', 'codec', 'score', 'level', 'flagged', 'flags', 'model', 'mode', 'scored_at', 'error', 'label_score']
   const lines = rows.map((r) =>
     [
       r.path, r.name, r.duration?.toFixed(3), r.width, r.height, r.codec, r.score?.toFixed(4), r.score === null ? '' : levelWord(r.score), r.flagged,
       r.flags_json ? (JSON.parse(r.flags_json) as Array<{ message: string }>).map((f) => f.message).join('; ') : '', r.model, r.mode,
-      r.scored_at ? new Date(r.scored_at).toISOString() : '', r.score_error
+      r.scored_at ? new Date(r.scored_at).toISOString() : '', r.score_error, r.label_score
     ].map(csvCell).join(',')
   )
   return [head.join(','), ...lines].join('\n') + '\n'
 }
 
-/** Pure: the seed's training JSONL. Paths are relative to each clip's library folder, as the format expects. */
+/**
+ * Pure: the seed's training JSONL. Paths are relative to each clip's library folder, as the format expects. A clip's
+ * label (the reviewer's score) is the answer where there is one — that is what training should learn — else the
+ * model's score.
+ */
 export function toVqaThinkerJsonl(rows: readonly ExportRow[]): string {
   return (
     rows
-      .filter((r) => r.score !== null)
+      .filter((r) => r.score !== null || r.label_score !== null)
       .map((r, i) =>
         JSON.stringify({
           id: i,
@@ -72,7 +78,7 @@ export function toVqaThinkerJsonl(rows: readonly ExportRow[]): string {
           image: [relative(r.folder, r.path).split('\\').join('/')],
           conversations: [
             { from: 'human', value: VQATHINKER_QUESTION },
-            { from: 'gpt', value: Math.round(r.score! * 1e6) / 1e6 }
+            { from: 'gpt', value: Math.round((r.label_score ?? r.score!) * 1e6) / 1e6 }
           ]
         })
       )

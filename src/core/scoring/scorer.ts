@@ -7,7 +7,7 @@
 import type { Db } from '../catalog/database'
 import { analyzeFile } from '../engine/analyze'
 import { distortionLabels, explainClip } from '../engine/explain'
-import type { LoadedPack } from '../engine/pack'
+import { trainableInputs, type LoadedPack } from '../engine/pack'
 import { DecodeError } from '../engine/sampler'
 import { isAbortError } from '../media/run'
 import { listKeyframes } from '../media/probe'
@@ -95,7 +95,8 @@ export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clip
           provider: opts.provider,
           wallMs: performance.now() - t0,
           modelMs,
-          segments: explained.map((s) => ({
+          segments: explained.map((s, i) => ({
+            inputs: segs[i] ? trainableInputs(pack.manifest, segs[i].values) : null,
             start: s.start,
             end: s.end,
             score: s.score,

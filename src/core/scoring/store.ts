@@ -5,11 +5,15 @@
 import type { ModelManifest } from '../../shared/model-pack'
 import type { Db } from '../catalog/database'
 import type { SegmentResult } from '../engine/analyze'
-import type { FlagReason } from './flags'
+import { evaluateFlags, type FlagReason, type FlagRules } from './flags'
 
 export type ScoreMode = 'full' | 'fast'
 
-export type SegmentRecord = Pick<SegmentResult, 'start' | 'end' | 'score' | 'levels' | 'severities' | 'evidence'> & { explanation: string }
+export type SegmentRecord = Pick<SegmentResult, 'start' | 'end' | 'score' | 'levels' | 'severities' | 'evidence'> & {
+  explanation: string
+  /** The trainable stage's inputs (see trainableInputs), kept for fine-tuning. */
+  inputs?: Float32Array | null
+}
 
 export interface ScoreRecord {
   clipId: number
@@ -28,6 +32,10 @@ export interface ScoreRecord {
   modelMs: number
   segments: SegmentRecord[]
 }
+
+/** A clip "has" a distortion for the library's filter and charts when its strongest severity reaches this (the
+ *  explanations' reporting threshold). */
+export const DISTORTION_PRESENT = 0.3
 
 export function ensureModelVersion(db: Db, manifest: ModelManifest, dir: string, now = Date.now()): number {
   const found = db.prepare('SELECT id FROM model_versions WHERE name = ? AND version = ?').get(manifest.name, manifest.version) as { id: number } | undefined
@@ -54,13 +62,27 @@ export function saveScore(db: Db, r: ScoreRecord, now = Date.now()): number {
           JSON.stringify(r.severities), r.summary, JSON.stringify(r.flags), r.provider, Math.round(r.wallMs), Math.round(r.modelMs), now).lastInsertRowid
     )
     const seg = db.prepare(
-      `INSERT INTO segment_scores (score_id, idx, start, end, score, levels_json, severities_json, evidence_json, explanation)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      `INSERT INTO segment_scores (score_id, idx, start, end, score, levels_json, severities_json, evidence_json, explanation, inputs)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     )
     r.segments.forEach((s, i) =>
-      seg.run(id, i, s.start, s.end, s.score, s.levels ? JSON.stringify(s.levels) : null, JSON.stringify(s.severities), JSON.stringify(s.evidence), s.explanation)
+      seg.run(id, i, s.start, s.end, s.score, s.levels ? JSON.stringify(s.levels) : null, JSON.stringify(s.severities), JSON.stringify(s.evidence), s.explanation,
+        s.inputs ? Buffer.from(s.inputs.buffer, s.inputs.byteOffset, s.inputs.byteLength) : null)
     )
-    db.prepare('UPDATE clips SET score = ?, score_id = ?, flagged = ?, score_error = NULL WHERE id = ?').run(r.score, id, r.flags.length ? 1 : 0, r.clipId)
+    const present = Object.entries(r.severities)
+      .filter(([, v]) => v >= DISTORTION_PRESENT)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    db.prepare('DELETE FROM clip_distortions WHERE clip_id = ?').run(r.clipId)
+    const dist = db.prepare('INSERT INTO clip_distortions (clip_id, distortion, severity) VALUES (?, ?, ?)')
+    for (const [d, v] of present) dist.run(r.clipId, d, v)
+    db.prepare('UPDATE clips SET score = ?, score_id = ?, flagged = ?, flags_json = ?, top_distortion = ?, score_error = NULL WHERE id = ?').run(
+      r.score,
+      id,
+      r.flags.length ? 1 : 0,
+      JSON.stringify(r.flags),
+      present[0]?.[0] ?? null,
+      r.clipId
+    )
     return id
   })()
 }
@@ -156,4 +178,34 @@ export function scoresOfClip(db: Db, clipId: number): StoredScore[] {
       explanation: s['explanation'] as string
     }))
   }))
+}
+
+/**
+ * Re-applies flag rules to the latest score of every scored clip (after the user changed the rules): the segments are
+ * stored, so no clip is decoded again. Works in batches so a job can report progress and be cancelled between them.
+ */
+export function reflagBatch(db: Db, rules: FlagRules, afterClipId: number, batch = 500): { lastId: number; done: number; changed: number } {
+  const rows = db
+    .prepare('SELECT c.id, c.score_id AS scoreId, s.score FROM clips c JOIN clip_scores s ON s.id = c.score_id WHERE c.id > ? ORDER BY c.id LIMIT ?')
+    .all(afterClipId, batch) as Array<{ id: number; scoreId: number; score: number }>
+  const segStmt = db.prepare('SELECT start, end, score, severities_json, evidence_json FROM segment_scores WHERE score_id = ? ORDER BY idx')
+  const updScore = db.prepare('UPDATE clip_scores SET flags_json = ? WHERE id = ?')
+  const updClip = db.prepare('UPDATE clips SET flags_json = ?, flagged = ? WHERE id = ? AND (flags_json != ? OR flagged != ?)')
+  let changed = 0
+  db.transaction(() => {
+    for (const r of rows) {
+      const segments = (segStmt.all(r.scoreId) as Array<{ start: number; end: number; score: number; severities_json: string; evidence_json: string }>).map((s) => ({
+        start: s.start,
+        end: s.end,
+        score: s.score,
+        severities: JSON.parse(s.severities_json) as Record<string, number>,
+        evidence: JSON.parse(s.evidence_json) as Record<string, number>
+      }))
+      const flags = JSON.stringify(evaluateFlags(rules, r.score, segments))
+      const flagged = flags === '[]' ? 0 : 1
+      updScore.run(flags, r.scoreId)
+      changed += updClip.run(flags, flagged, r.id, flags, flagged).changes
+    }
+  })()
+  return { lastId: rows[rows.length - 1]?.id ?? afterClipId, done: rows.length, changed }
 }

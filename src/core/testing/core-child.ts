@@ -1,7 +1,8 @@
 /**
  * A core in a child process, for crash tests: adds a folder and scans it (and with "score", then scores it), printing
  * each event as a JSON line. The test kills it with SIGKILL mid-job and checks that the next core resumes the job.
- * Usage: node --import tsx core-child.ts <dataDir> <folder> [score]
+ * With "train", the folder is ignored and a fine-tuning run starts on the catalog's labels (params as JSON in argv[4]).
+ * Usage: node --import tsx core-child.ts <dataDir> <folder> [score|train] [params]
  */
 import { createCore } from '../api/core'
 
@@ -19,4 +20,10 @@ core.subscribe((event, payload) => {
     void core.handlers['scores.start']({ scope: 'unscored', mode: 'full' })
   }
 })
-void core.handlers['folders.add']({ path: folder })
+if (what === 'train') {
+  const params = JSON.parse(process.argv[5] ?? '{}') as Record<string, unknown>
+  void core.handlers['training.start']({
+    method: 'grpo', rewards: ['reg', 'rank', 'temporal'], epochs: 8, group: 4, beta: 0.04, learningRate: 0.003, batchSize: 8,
+    validationFraction: 0.25, seed: 5, ...params
+  })
+} else void core.handlers['folders.add']({ path: folder })

@@ -173,3 +173,21 @@ export function describeInterlaced(interlaced: boolean | null | undefined): stri
   if (interlaced == null) return UNKNOWN
   return interlaced ? 'Interlaced' : 'Progressive'
 }
+
+/** A playback position: 1:05 or 1:02:03, like a player shows it (whole seconds; sub-second for short spans). */
+export function formatClock(seconds: number, precise = false): string {
+  const s = Math.max(0, seconds)
+  const whole = precise ? Math.floor(s) : Math.round(s)
+  const h = Math.floor(whole / 3600)
+  const m = Math.floor((whole % 3600) / 60)
+  const sec = whole % 60
+  const frac = precise ? `.${Math.floor((s - whole) * 10)}` : ''
+  const ss = `${String(sec).padStart(2, '0')}${frac}`
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${String(m).padStart(2, '0')}:${ss}`
+}
+
+/** "00:04–00:08", the way explanations and flags write a stretch of a clip. */
+export function formatTimeRange(start: number, end: number): string {
+  const precise = end - start < 2
+  return `${formatClock(start, precise)}–${formatClock(end, precise)}`
+}

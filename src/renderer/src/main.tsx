@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client'
 import { getHost, HostProvider } from './api'
 import { App } from './app/App'
 import { NoticesProvider } from './app/Notices'
+import { SettingsProvider } from './app/settings'
 import './styles.css'
 
 const container = document.getElementById('root')
@@ -12,7 +13,9 @@ createRoot(container).render(
   <StrictMode>
     <HostProvider value={getHost()}>
       <NoticesProvider>
-        <App />
+        <SettingsProvider>
+          <App />
+        </SettingsProvider>
       </NoticesProvider>
     </HostProvider>
   </StrictMode>

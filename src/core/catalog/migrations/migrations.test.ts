@@ -52,6 +52,33 @@ describe('migrations', () => {
     expect(find('office')).toBe(0)
   })
 
+  it('migration 30 copies existing scores\' flags and distortions to the clip rows', () => {
+    const db = new Database(':memory:')
+    migrate(db, 20)
+    db.prepare('INSERT INTO folders (id, path, added_at) VALUES (1, ?, 0)').run('/f')
+    db.prepare(
+      `INSERT INTO clips (id, folder_id, path, rel_dir, name, size, mtime_ms, fingerprint, status, added_at, updated_at)
+       VALUES (1, 1, '/f/a.mp4', '', 'a.mp4', 1, 0, 'x', 'ok', 0, 0), (2, 1, '/f/b.mp4', '', 'b.mp4', 1, 0, 'y', 'ok', 0, 0)`
+    ).run()
+    db.prepare("INSERT INTO model_versions (id, name, version, dir, manifest_json, added_at) VALUES (1, 'm', '1', '/m', '{}', 0)").run()
+    const flags = JSON.stringify([{ rule: 'clip-score', message: 'low', start: 0, end: 4 }])
+    db.prepare(
+      `INSERT INTO clip_scores (id, clip_id, model_id, fingerprint, mode, segment_seconds, score, severities_json, summary, flags_json,
+         provider, wall_ms, model_ms, scored_at) VALUES (7, 1, 1, 'x', 'full', 4, 2.1, ?, 's', ?, 'cpu', 1, 1, 0)`
+    ).run(JSON.stringify({ blur: 0.2, noise: 0.8, blocking: 0.5 }), flags)
+    db.prepare('UPDATE clips SET score = 2.1, score_id = 7, flagged = 1 WHERE id = 1').run()
+    migrate(db, 30)
+    const rows = db.prepare('SELECT id, flags_json, top_distortion, label_count FROM clips ORDER BY id').all()
+    expect(rows).toEqual([
+      { id: 1, flags_json: flags, top_distortion: 'noise', label_count: 0 },
+      { id: 2, flags_json: '[]', top_distortion: null, label_count: 0 }
+    ])
+    expect(db.prepare('SELECT distortion, severity FROM clip_distortions ORDER BY distortion').all()).toEqual([
+      { distortion: 'blocking', severity: 0.5 },
+      { distortion: 'noise', severity: 0.8 }
+    ])
+  })
+
   it('refuse a catalog from a newer version and leave it untouched', () => {
     const db = new Database(':memory:')
     db.pragma(`user_version = ${LATEST_VERSION + 10}`)

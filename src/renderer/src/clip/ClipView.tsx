@@ -1,8 +1,9 @@
-import { useEffect, useState, type SyntheticEvent } from 'react'
+import { useEffect, useState } from 'react'
 import type { ClipDetail } from '../../../shared/contract'
 import { useApi } from '../api'
 import { errorCode, errorMessage } from '../app/errors'
 import { StatusBadge } from '../library/StatusBadge'
+import { ClipInspector } from './ClipInspector'
 import { ClipMetadata } from './ClipMetadata'
 
 interface ClipViewProps {
@@ -84,79 +85,17 @@ export function ClipView({ id, version, onBack }: ClipViewProps) {
       )}
       {clip && (
         <div className="clip-body">
-          <section className="player-area" aria-label="Preview">
-            <Player clip={clip} />
-          </section>
-          <aside className="metadata-panel" aria-label="Clip details">
-            <ClipMetadata clip={clip} />
-          </aside>
+          <ClipInspector
+            clip={clip}
+            version={version}
+            aside={
+              <details className="clip-details-toggle" aria-label="Clip details" open={clip.score === null}>
+                <summary>File details</summary>
+                <ClipMetadata clip={clip} />
+              </details>
+            }
+          />
         </div>
-      )}
-    </div>
-  )
-}
-
-function Player({ clip }: { clip: ClipDetail }) {
-  const [problem, setProblem] = useState<string | null>(null)
-  const [src, setSrc] = useState(clip.mediaUrl)
-  if (src !== clip.mediaUrl) {
-    setSrc(clip.mediaUrl)
-    setProblem(null)
-  }
-
-  if (clip.status === 'error') {
-    return (
-      <div className="player-message error" role="alert">
-        <h2>This file could not be read</h2>
-        <p>{clip.error ?? 'ffprobe failed on this file without saying why.'}</p>
-        <p className="muted">The details on the right are what could be gathered before it failed.</p>
-      </div>
-    )
-  }
-  if (clip.status === 'missing') {
-    return (
-      <div className="player-message" role="alert">
-        <h2>The file is missing</h2>
-        <p>It is no longer at this path. It may have been moved, renamed or deleted, or its drive is disconnected.</p>
-        <p className="path-text">{clip.path}</p>
-      </div>
-    )
-  }
-
-  const codec = clip.codec ?? 'this codec'
-  const unplayable = `This browser engine cannot play ${codec}; a preview transcode will come in a later version.`
-
-  const onError = (event: SyntheticEvent<HTMLVideoElement>): void => {
-    const code = event.currentTarget.error?.code
-    // MEDIA_ERR_NETWORK (2): the file could not be fetched; anything else is about decoding it.
-    setProblem(code === 2 ? 'The file could not be loaded for playback. It may have been moved or be unreadable.' : unplayable)
-  }
-
-  // Some engines accept a container whose video track they cannot decode: audio plays under black.
-  const onLoadedMetadata = (event: SyntheticEvent<HTMLVideoElement>): void => {
-    const v = event.currentTarget
-    if (v.videoWidth === 0 && clip.width !== null && clip.width > 0) setProblem(unplayable)
-  }
-
-  return (
-    <div className="player">
-      {problem ? (
-        <div className="player-message" role="alert">
-          <h2>Cannot play this clip here</h2>
-          <p>{problem}</p>
-          <p className="muted">The clip’s details are still all on the right.</p>
-        </div>
-      ) : (
-        <video
-          key={clip.mediaUrl}
-          className="video"
-          controls
-          preload="metadata"
-          src={clip.mediaUrl}
-          poster={clip.thumbnailUrl || undefined}
-          onError={onError}
-          onLoadedMetadata={onLoadedMetadata}
-        />
       )}
     </div>
   )

@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 import type { ClipRow, SortKey } from '../../../shared/contract'
-import { formatBytes, formatDateTime, formatDuration, formatFps, formatResolution } from '../format'
+import { formatBytes, formatDateTime, formatDuration, formatResolution } from '../format'
+import { ScoreChip } from './ScoreChip'
 import { StatusBadge } from './StatusBadge'
 import type { ClipPages } from './useClipPages'
 
@@ -21,13 +22,14 @@ interface Column {
 const COLUMNS: readonly Column[] = [
   { id: 'thumb', label: 'Thumbnail', sort: null, hiddenLabel: true },
   { id: 'name', label: 'Name', sort: 'name' },
+  { id: 'score', label: 'Score', sort: 'score' },
+  { id: 'issues', label: 'Issues', sort: 'status' },
+  { id: 'review', label: 'Review', sort: null },
   { id: 'duration', label: 'Duration', sort: 'duration', numeric: true },
   { id: 'resolution', label: 'Resolution', sort: 'resolution', numeric: true },
   { id: 'codec', label: 'Codec', sort: 'codec' },
-  { id: 'fps', label: 'FPS', sort: null, numeric: true },
   { id: 'size', label: 'Size', sort: 'size', numeric: true },
-  { id: 'mtime', label: 'Modified', sort: 'mtime', numeric: true },
-  { id: 'status', label: 'Status', sort: 'status' }
+  { id: 'mtime', label: 'Modified', sort: 'mtime', numeric: true }
 ]
 
 interface ClipTableProps {
@@ -265,6 +267,15 @@ const Row = memo(function Row({ row, index, top, thumbnailBase, focused, onOpen 
           )
         )}
       </div>
+      <div role="gridcell" className="grid-cell col-score">
+        <ScoreChip score={row.score} error={row.status === 'ok' ? row.scoreError : null} />
+      </div>
+      <div role="gridcell" className="grid-cell col-issues">
+        <Issues row={row} />
+      </div>
+      <div role="gridcell" className="grid-cell col-review">
+        <ReviewState row={row} />
+      </div>
       <div role="gridcell" className="grid-cell col-duration numeric">
         {formatDuration(row.duration)}
       </div>
@@ -274,21 +285,45 @@ const Row = memo(function Row({ row, index, top, thumbnailBase, focused, onOpen 
       <div role="gridcell" className="grid-cell col-codec">
         {row.codec ?? '—'}
       </div>
-      <div role="gridcell" className="grid-cell col-fps numeric">
-        {formatFps(row.fps)}
-      </div>
       <div role="gridcell" className="grid-cell col-size numeric">
         {formatBytes(row.size)}
       </div>
       <div role="gridcell" className="grid-cell col-mtime numeric">
         {formatDateTime(row.mtimeMs)}
       </div>
-      <div role="gridcell" className="grid-cell col-status">
-        <StatusBadge status={row.status} error={row.error} />
-      </div>
     </div>
   )
 })
+
+/** A broken or missing file first (nothing else is known about it), then the flags with their reasons. */
+function Issues({ row }: { row: ClipRow }) {
+  if (row.status !== 'ok') return <StatusBadge status={row.status} error={row.error} />
+  const distortion = row.topDistortion ? row.topDistortion.replace(/_/g, ' ') : null
+  if (row.flagged) {
+    const reasons = row.flags.map((f) => f.message).join('\n')
+    return (
+      <span className="issues" title={reasons}>
+        <span className="badge badge-flag" aria-label={`Flagged: ${row.flags.map((f) => f.message).join('; ')}`}>
+          <span aria-hidden="true">⚑</span> {row.flags.length}
+        </span>
+        <span className="issue-text">{distortion ?? row.flags[0]?.message}</span>
+      </span>
+    )
+  }
+  return distortion ? <span className="issue-text muted">{distortion}</span> : <span className="faint">—</span>
+}
+
+function ReviewState({ row }: { row: ClipRow }) {
+  const parts: string[] = []
+  if (row.review) parts.push(row.review === 'accepted' ? '✓ Accepted' : '✗ Rejected')
+  if (row.labelScore !== null) parts.push(`★ ${row.labelScore.toFixed(2)}`)
+  if (!parts.length) return row.labelCount ? <span className="muted">{row.labelCount} label{row.labelCount === 1 ? '' : 's'}</span> : <span className="faint">—</span>
+  return (
+    <span className={`review-state${row.review ? ` review-${row.review}` : ''}`} title={`${row.labelCount} label${row.labelCount === 1 ? '' : 's'}`}>
+      {parts.join(' · ')}
+    </span>
+  )
+}
 
 const PlaceholderRow = memo(function PlaceholderRow({ index, top, focused }: { index: number; top: number; focused: boolean }) {
   return (

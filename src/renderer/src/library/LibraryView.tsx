@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { AppInfo, ClipStatus, Folder, SortKey, TreeNode } from '../../../shared/contract'
+import type { AppInfo, Folder, SavedView, SortKey, TreeNode } from '../../../shared/contract'
+import { Modal } from '../app/Modal'
 import { useApi } from '../api'
 import { errorMessage } from '../app/errors'
 import { useNotify } from '../app/Notices'
@@ -11,8 +12,9 @@ import { ConfirmRemove } from './ConfirmRemove'
 import { FolderPicker } from './FolderPicker'
 import { FolderTree, type Scope } from './FolderTree'
 import { buildFolderTree } from './treeModel'
+import { describeFilters, filterQuery, NO_FILTERS, viewFromQuery, type LibraryFilters } from './filters'
 import { LibraryToolbar } from './LibraryToolbar'
-import { useClipPages, type ClipFilter } from './useClipPages'
+import { useClipPages } from './useClipPages'
 
 interface LibraryViewProps {
   appInfo: AppInfo | null
@@ -32,8 +34,11 @@ export function LibraryView({ appInfo, version, active, onOpenClip }: LibraryVie
   const [scope, setScope] = useState<Scope | null>(null)
   const [searchText, setSearchText] = useState('')
   const search = useDebouncedValue(searchText.trim(), 200)
-  const [status, setStatus] = useState<ClipStatus | ''>('')
-  const [codec, setCodec] = useState('')
+  const [filterState, setFilterState] = useState<LibraryFilters>(NO_FILTERS)
+  const [distortions, setDistortions] = useState<Array<{ id: string; label: string }>>([])
+  const [models, setModels] = useState<Array<{ id: number; model: string }>>([])
+  const [views, setViews] = useState<SavedView[]>([])
+  const [savingView, setSavingView] = useState(false)
   const [sort, setSort] = useState<SortKey>('name')
   const [direction, setDirection] = useState<'asc' | 'desc'>('asc')
   const [pickerOpen, setPickerOpen] = useState(false)
@@ -44,12 +49,20 @@ export function LibraryView({ appInfo, version, active, onOpenClip }: LibraryVie
   // from a different moment.
   useEffect(() => {
     let stale = false
-    Promise.all([api.invoke('folders.list', {}), api.invoke('clips.tree', {}), api.invoke('clips.codecs', {})]).then(
-      ([f, t, c]) => {
+    Promise.all([
+      api.invoke('folders.list', {}),
+      api.invoke('clips.tree', {}),
+      api.invoke('clips.codecs', {}),
+      api.invoke('scores.models', {}),
+      api.invoke('views.list', {})
+    ]).then(
+      ([f, t, c, m, v]) => {
         if (stale) return
         setFolders(f)
         setTree(t)
         setCodecs(c)
+        setModels(m)
+        setViews(v)
       },
       (err: unknown) => {
         if (!stale) notify(`Could not load the library: ${errorMessage(err)}`, 'error')
@@ -60,22 +73,31 @@ export function LibraryView({ appInfo, version, active, onOpenClip }: LibraryVie
     }
   }, [api, notify, version, reloads])
 
+  // The distortion filter offers the active pack's distortions, by their names.
+  useEffect(() => {
+    let stale = false
+    api.invoke('models.list', {}).then(
+      (packs) => {
+        if (!stale) setDistortions(packs.find((p) => p.active)?.distortions ?? [])
+      },
+      () => undefined
+    )
+    const off = api.on('settings.onDidChange', () => {
+      api.invoke('models.list', {}).then((packs) => setDistortions(packs.find((p) => p.active)?.distortions ?? []), () => undefined)
+    })
+    return () => {
+      stale = true
+      off()
+    }
+  }, [api])
+
   // A scope on a folder that has gone (removed here or elsewhere) falls back to everything.
   useEffect(() => {
     if (scope && folders && !folders.some((f) => f.id === scope.folderId)) setScope(null)
   }, [scope, folders])
 
-  const filter = useMemo<ClipFilter>(() => {
-    const f: ClipFilter = { sort, direction }
-    if (scope) {
-      f.folderId = scope.folderId
-      if (scope.dir) f.dir = scope.dir
-    }
-    if (status) f.status = status
-    if (codec) f.codec = codec
-    if (search) f.search = search
-    return f
-  }, [sort, direction, scope, status, codec, search])
+  const filters = useMemo<LibraryFilters>(() => ({ ...filterState, search }), [filterState, search])
+  const filter = useMemo(() => filterQuery(filters, scope, sort, direction), [filters, scope, sort, direction])
   const pages = useClipPages(api, filter, version)
   const resetKey = JSON.stringify(filter)
 
@@ -92,8 +114,44 @@ export function LibraryView({ appInfo, version, active, onOpenClip }: LibraryVie
 
   const clearFilters = (): void => {
     setSearchText('')
-    setStatus('')
-    setCodec('')
+    setFilterState(NO_FILTERS)
+  }
+
+  const applyView = (view: SavedView): void => {
+    const v = viewFromQuery(view.query)
+    setFilterState(v.filters)
+    setSearchText(v.filters.search)
+    setSort(v.sort)
+    setDirection(v.direction)
+    setScope(v.scope && folders?.some((f) => f.id === v.scope?.folderId) ? v.scope : null)
+    notify(`Showing “${view.name}”.`)
+  }
+
+  const saveView = async (name: string): Promise<void> => {
+    try {
+      const v = await api.invoke('views.save', { name, query: { filters, sort, direction, scope } })
+      setViews((list) => [...list.filter((x) => x.id !== v.id && x.name !== v.name), v].sort((a, b) => a.name.localeCompare(b.name)))
+      setSavingView(false)
+      notify(`Saved the view “${v.name}”.`)
+    } catch (err) {
+      notify(`Could not save the view: ${errorMessage(err)}`, 'error')
+    }
+  }
+
+  const deleteView = (view: SavedView): void => {
+    api.invoke('views.delete', { id: view.id }).then(
+      () => setViews((list) => list.filter((v) => v.id !== view.id)),
+      (err: unknown) => notify(`Could not delete the view: ${errorMessage(err)}`, 'error')
+    )
+  }
+
+  const score = (folder: Folder | null): void => {
+    api.invoke('scores.start', folder ? { scope: 'folder', folderId: folder.id } : { scope: 'unscored' }).then(
+      ({ clips }) => {
+        if (clips === 0) notify(folder ? `Every readable clip in ${basename(folder.path)} is already scored with this model.` : 'Every readable clip is already scored.')
+      },
+      (err: unknown) => notify(`Could not start scoring: ${errorMessage(err)}`, 'error')
+    )
   }
 
   const addPath = useCallback(
@@ -147,7 +205,8 @@ export function LibraryView({ appInfo, version, active, onOpenClip }: LibraryVie
   }
 
   const scopedFolder = scope ? (folders?.find((f) => f.id === scope.folderId) ?? null) : null
-  const filtersActive = search !== '' || status !== '' || codec !== ''
+  const filtersActive = describeFilters(filters) !== ''
+  const distortionLabel = (id: string): string => distortions.find((d) => d.id === id)?.label ?? id
   const noFolders = folders !== null && folders.length === 0
   const scopeTitle = scopedFolder ? [basename(scopedFolder.path), ...(scope?.dir ? scope.dir.split('/') : [])] : ['All clips']
 
@@ -156,15 +215,23 @@ export function LibraryView({ appInfo, version, active, onOpenClip }: LibraryVie
       <LibraryToolbar
         searchText={searchText}
         onSearchText={setSearchText}
-        status={status}
-        onStatus={setStatus}
-        codec={codec}
+        filters={filterState}
+        onFilters={(patch) => setFilterState((f) => ({ ...f, ...patch }))}
+        onClearFilters={clearFilters}
         codecs={codecs}
-        onCodec={setCodec}
+        distortions={distortions}
+        models={models}
+        views={views}
+        onApplyView={applyView}
+        onSaveView={() => setSavingView(true)}
+        onDeleteView={deleteView}
         onAddFolder={addFolder}
         onRescan={() => rescan(scopedFolder)}
         rescanTitle={scopedFolder ? `Rescan ${basename(scopedFolder.path)}` : 'Rescan all folders'}
         canRescan={(folders?.length ?? 0) > 0}
+        onScore={() => score(scopedFolder)}
+        scoreTitle={scopedFolder ? `Score every clip in ${basename(scopedFolder.path)} not yet scored with the active model` : 'Score every clip not yet scored'}
+        canScore={(totalClips ?? 0) > 0}
       />
       <div className="library-body">
         <aside className="sidebar">
@@ -211,7 +278,7 @@ export function LibraryView({ appInfo, version, active, onOpenClip }: LibraryVie
                   filtersActive ? (
                     <div className="empty-state compact">
                       <h2>No clips match these filters</h2>
-                      <p className="muted">Nothing here matches {describeFilters(search, status, codec)}.</p>
+                      <p className="muted">Nothing here matches {describeFilters(filters, distortionLabel)}.</p>
                       <button type="button" className="button" onClick={clearFilters}>
                         Clear filters
                       </button>
@@ -240,18 +307,43 @@ export function LibraryView({ appInfo, version, active, onOpenClip }: LibraryVie
       </div>
       {pickerOpen && <FolderPicker startPath={appInfo?.homeDir} onCancel={() => setPickerOpen(false)} onAdd={addPath} />}
       {removing && <ConfirmRemove folder={removing} onCancel={() => setRemoving(null)} onConfirm={() => remove(removing)} />}
+      {savingView && <SaveViewDialog existing={views} onCancel={() => setSavingView(false)} onSave={saveView} />}
     </div>
   )
 }
 
-const STATUS_WORDS: Record<ClipStatus, string> = { ok: 'status OK', error: 'status Error', missing: 'status Missing' }
-
-function describeFilters(search: string, status: ClipStatus | '', codec: string): string {
-  const parts: string[] = []
-  if (search) parts.push(`“${search}”`)
-  if (status) parts.push(STATUS_WORDS[status])
-  if (codec) parts.push(`codec ${codec}`)
-  return parts.join(' with ')
+function SaveViewDialog({ existing, onCancel, onSave }: { existing: readonly SavedView[]; onCancel(): void; onSave(name: string): Promise<void> }) {
+  const [name, setName] = useState('')
+  const trimmed = name.trim()
+  const replaces = existing.some((v) => v.name === trimmed)
+  return (
+    <Modal label="Save view" onClose={onCancel}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault()
+          if (trimmed) void onSave(trimmed)
+        }}
+      >
+        <header className="modal-header">
+          <h2>Save this view</h2>
+        </header>
+        <p className="muted">The filters, sort order and folder are saved under a name, to come back to in one click.</p>
+        <label className="field">
+          <span>Name</span>
+          <input className="text-input" autoFocus maxLength={100} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Flagged noise in day 1" />
+        </label>
+        {replaces && <p className="muted">A view with this name exists; saving replaces it.</p>}
+        <footer className="modal-actions">
+          <button type="button" className="button" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="button primary" disabled={!trimmed}>
+            Save view
+          </button>
+        </footer>
+      </form>
+    </Modal>
+  )
 }
 
 function EmptyLibrary({ onAddFolder }: { onAddFolder(): void }) {

@@ -1,0 +1,161 @@
+/**
+ * Reviewers' labels in the catalog. Every write also refreshes the clip row's summary of its labels (verdict, clip
+ * score label, count) in the same transaction, so the library table filters by label state through an index.
+ */
+import type { Label, LabelInput, LabelKind, LabelRow } from '../../shared/contract'
+import type { Db } from '../catalog/database'
+
+const COLUMNS = `l.id, l.clip_id AS clipId, l.kind, l.score, l.verdict, l.distortion, l.start, l.end, l.comment, l.model,
+  l.source, l.created_at AS createdAt, l.updated_at AS updatedAt`
+
+export class LabelError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'invalid_input',
+    message: string
+  ) {
+    super(message)
+    this.name = 'LabelError'
+  }
+}
+
+type Fields = Omit<LabelInput, 'clipId' | 'kind'>
+
+/** Pure: what a label of this kind must and must not carry. Returns the problem in words, or null. */
+export function labelProblem(kind: LabelKind, f: Fields): string | null {
+  const hasRange = f.start !== undefined && f.start !== null
+  const hasEnd = f.end !== undefined && f.end !== null
+  if (hasRange !== hasEnd) return 'a time range needs both a start and an end'
+  if (hasRange && (f.end as number) < (f.start as number)) return 'the range ends before it starts'
+  switch (kind) {
+    case 'score':
+      return typeof f.score === 'number' ? null : 'a score label needs a score from 1 to 5'
+    case 'verdict':
+      return f.verdict ? (hasRange ? 'a verdict is about the whole clip, without a time range' : null) : 'a verdict must be accept or reject'
+    case 'distortion':
+      if (!f.distortion) return 'a distortion tag needs the distortion'
+      return hasRange ? null : 'a distortion tag needs a time range'
+    case 'comment':
+      return f.comment?.trim() ? null : 'a comment needs some text'
+  }
+}
+
+export function getLabel(db: Db, id: number): Label | undefined {
+  return db.prepare(`SELECT ${COLUMNS} FROM labels l WHERE l.id = ?`).get(id) as Label | undefined
+}
+
+/** The clip row's summary of its labels: latest verdict, latest whole-clip score label, count. */
+export function refreshClipLabels(db: Db, clipId: number): void {
+  db.prepare(
+    `UPDATE clips SET
+       review = (SELECT CASE verdict WHEN 'accept' THEN 'accepted' ELSE 'rejected' END FROM labels
+                 WHERE clip_id = clips.id AND kind = 'verdict' ORDER BY updated_at DESC, id DESC LIMIT 1),
+       label_score = (SELECT score FROM labels WHERE clip_id = clips.id AND kind = 'score' AND start IS NULL
+                      ORDER BY updated_at DESC, id DESC LIMIT 1),
+       label_count = (SELECT count(*) FROM labels WHERE clip_id = clips.id)
+     WHERE id = ?`
+  ).run(clipId)
+}
+
+export function addLabel(db: Db, input: LabelInput & { source?: string }, now = Date.now()): Label {
+  const problem = labelProblem(input.kind, input)
+  if (problem) throw new LabelError('invalid_input', `Cannot save this label: ${problem}`)
+  return db.transaction(() => {
+    if (!db.prepare('SELECT 1 FROM clips WHERE id = ?').get(input.clipId)) throw new LabelError('not_found', `No clip with id ${input.clipId}`)
+    // One verdict and one whole-clip score per clip: a new one replaces the old (the UI's undo puts the old one back).
+    if (input.kind === 'verdict') db.prepare("DELETE FROM labels WHERE clip_id = ? AND kind = 'verdict'").run(input.clipId)
+    if (input.kind === 'score' && (input.start ?? null) === null)
+      db.prepare("DELETE FROM labels WHERE clip_id = ? AND kind = 'score' AND start IS NULL").run(input.clipId)
+    const id = Number(
+      db
+        .prepare(
+          `INSERT INTO labels (clip_id, kind, score, verdict, distortion, start, end, comment, model, source, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+        )
+        .run(
+          input.clipId,
+          input.kind,
+          input.score ?? null,
+          input.verdict ?? null,
+          input.distortion ?? null,
+          input.start ?? null,
+          input.end ?? null,
+          input.comment?.trim() || null,
+          input.model ?? null,
+          input.source ?? 'user',
+          now,
+          now
+        ).lastInsertRowid
+    )
+    refreshClipLabels(db, input.clipId)
+    return getLabel(db, id) as Label
+  })()
+}
+
+export function updateLabel(db: Db, id: number, patch: Fields, now = Date.now()): Label {
+  return db.transaction(() => {
+    const old = getLabel(db, id)
+    if (!old) throw new LabelError('not_found', `No label with id ${id}`)
+    const next = {
+      score: patch.score !== undefined ? patch.score : old.score,
+      verdict: patch.verdict !== undefined ? patch.verdict : old.verdict,
+      distortion: patch.distortion !== undefined ? patch.distortion : old.distortion,
+      start: patch.start !== undefined ? patch.start : old.start,
+      end: patch.end !== undefined ? patch.end : old.end,
+      comment: patch.comment !== undefined ? patch.comment?.trim() || null : old.comment,
+      model: patch.model !== undefined ? patch.model : old.model
+    }
+    const problem = labelProblem(old.kind, next)
+    if (problem) throw new LabelError('invalid_input', `Cannot save this label: ${problem}`)
+    db.prepare(
+      'UPDATE labels SET score = ?, verdict = ?, distortion = ?, start = ?, end = ?, comment = ?, model = ?, updated_at = ? WHERE id = ?'
+    ).run(next.score, next.verdict, next.distortion, next.start, next.end, next.comment, next.model, now, id)
+    refreshClipLabels(db, old.clipId)
+    return getLabel(db, id) as Label
+  })()
+}
+
+export function deleteLabel(db: Db, id: number): Label {
+  return db.transaction(() => {
+    const old = getLabel(db, id)
+    if (!old) throw new LabelError('not_found', `No label with id ${id}`)
+    db.prepare('DELETE FROM labels WHERE id = ?').run(id)
+    refreshClipLabels(db, old.clipId)
+    return old
+  })()
+}
+
+export interface LabelListQuery {
+  clipId?: number | undefined
+  kind?: LabelKind | undefined
+  search?: string | undefined
+  offset: number
+  limit: number
+}
+
+export function listLabels(db: Db, q: LabelListQuery): { total: number; rows: LabelRow[] } {
+  const where: string[] = []
+  const params: unknown[] = []
+  if (q.clipId !== undefined) {
+    where.push('l.clip_id = ?')
+    params.push(q.clipId)
+  }
+  if (q.kind) {
+    where.push('l.kind = ?')
+    params.push(q.kind)
+  }
+  const search = q.search?.trim()
+  if (search) {
+    const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    where.push("(c.name LIKE ? ESCAPE '\\' OR c.rel_dir LIKE ? ESCAPE '\\' OR l.comment LIKE ? ESCAPE '\\' OR l.distortion LIKE ? ESCAPE '\\')")
+    params.push(like, like, like, like)
+  }
+  const w = where.length ? `WHERE ${where.join(' AND ')}` : ''
+  const total = (db.prepare(`SELECT count(*) AS n FROM labels l JOIN clips c ON c.id = l.clip_id ${w}`).get(...params) as { n: number }).n
+  const rows = db
+    .prepare(
+      `SELECT ${COLUMNS}, c.name AS clipName, c.rel_dir AS relDir, c.path AS clipPath FROM labels l JOIN clips c ON c.id = l.clip_id ${w}
+       ORDER BY l.updated_at DESC, l.id DESC LIMIT ? OFFSET ?`
+    )
+    .all(...params, q.limit, q.offset) as LabelRow[]
+  return { total, rows }
+}
