@@ -63,7 +63,7 @@ export async function benchTraining(): Promise<BenchLine[]> {
       const blur = BLUR[Math.floor(random() * BLUR.length)]!
       const src = SOURCES[i % SOURCES.length]!
       const file = `c${String(i).padStart(3, '0')}-${src}-n${noise}-b${blur}.mp4`
-      const vf = [blur ? `boxblur=${blur}` : 'null', noise ? `noise=alls=${noise}:allf=t` : 'null', `hue=h=${(i * 37) % 360}`].join(',')
+      const vf = [blur ? `boxblur=${blur}` : 'null', noise ? `noise=alls=${noise}:allf=t:all_seed=${i + 1}` : 'null', `hue=h=${(i * 37) % 360}`].join(',')
       execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `${src}=s=256x144:r=25`, '-vf', vf, '-t', '4', '-c:v', 'libx264', '-crf', '18', '-pix_fmt', 'yuv420p', join(dir, 'lib', file)])
       meta.push({ file, label: tasteScore(noise, blur) })
     }

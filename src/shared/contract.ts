@@ -155,7 +155,7 @@ export type TreeNode = z.infer<typeof TreeNode>
 
 export const JobKind = z.enum(['scan', 'score', 'reflag', 'train'])
 export type JobKind = z.infer<typeof JobKind>
-export const JobState = z.enum(['queued', 'running', 'done', 'failed', 'cancelled'])
+export const JobState = z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled'])
 export type JobState = z.infer<typeof JobState>
 
 export const JobProgress = z.object({
@@ -401,7 +401,7 @@ export type TrainingPoint = z.infer<typeof TrainingPoint>
 export const TrainingRun = z.object({
   id: z.number().int(),
   jobId: z.number().int().nullable(),
-  state: z.enum(['queued', 'preparing', 'training', 'done', 'failed', 'cancelled', 'discarded']),
+  state: z.enum(['queued', 'preparing', 'training', 'paused', 'done', 'failed', 'cancelled', 'discarded']),
   baseModel: z.string(),
   params: TrainingParams,
   trainClips: z.number().int(),
@@ -467,6 +467,9 @@ export const methods = {
   'clips.preview': { input: z.strictObject({ id: z.number().int().min(1), start: z.boolean().default(false) }), output: PreviewState },
   'jobs.list': { input: Empty, output: z.array(JobProgress) },
   'jobs.cancel': { input: ById, output: z.object({ cancelled: z.boolean() }) },
+  /** Stops a queued or running job where it is; it keeps its place in the catalog and finishes the rest on resume. */
+  'jobs.pause': { input: ById, output: z.object({ paused: z.boolean() }) },
+  'jobs.resume': { input: ById, output: z.object({ resumed: z.boolean() }) },
 
   'labels.list': {
     input: z.strictObject({

@@ -237,8 +237,9 @@ export function createCore(opts: CoreOptions): Core {
           const r = getRun(db, runId)!
           return `New model version ${version}: validation SRCC ${r.before?.srcc.toFixed(3) ?? '?'} → ${r.after?.srcc.toFixed(3) ?? '?'}`
         } catch (err) {
-          const cancelled = (err as Error).name === 'AbortError'
-          updateRun(db, runId, { state: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : (err as Error).message, finishedAt: Date.now() })
+          const aborted = (err as Error).name === 'AbortError'
+          if (aborted && ctx.pausing()) updateRun(db, runId, { state: 'paused' })
+          else updateRun(db, runId, { state: aborted ? 'cancelled' : 'failed', error: aborted ? null : (err as Error).message, finishedAt: Date.now() })
           throw err
         } finally {
           ctx.signal.removeEventListener('abort', onAbort)
@@ -445,7 +446,19 @@ export function createCore(opts: CoreOptions): Core {
     'clips.scores': async ({ id }) => scoresOfClip(db, id).map(({ clipId: _c, modelId: _m, fingerprint: _f, ...s }) => s),
     'scores.models': async () => scoringModels(db),
     'jobs.list': async () => jobs.list(),
-    'jobs.cancel': async ({ id }) => ({ cancelled: jobs.cancel(id) }),
+    'jobs.cancel': async ({ id }) => {
+      const cancelled = jobs.cancel(id)
+      // A paused fine-tuning run has no handler running to record its end.
+      for (const r of listRuns(db)) {
+        if (r.jobId === id && r.state === 'paused' && cancelled) {
+          updateRun(db, r.id, { state: 'cancelled', finishedAt: Date.now() })
+          emit('training.onProgress', toTrainingRun(getRun(db, r.id)!))
+        }
+      }
+      return { cancelled }
+    },
+    'jobs.pause': async ({ id }) => ({ paused: jobs.pause(id) }),
+    'jobs.resume': async ({ id }) => ({ resumed: jobs.resumeJob(id) }),
 
     'labels.list': async (q) => listLabels(db, q),
     'labels.add': async (input) => {

@@ -66,6 +66,42 @@ describe('JobRunner', () => {
     expect(runner.cancel(a)).toBe(false)
   })
 
+  it('pauses running and queued jobs, and resumes them to finish the rest', async () => {
+    const seen: Array<{ id: number; pausing: boolean }> = []
+    let attempts = 0
+    const { db, runner } = setup(
+      (ctx) =>
+        new Promise<string>((resolve, reject) => {
+          attempts++
+          // The second run of job A (after resume) finishes at once; everything else waits to be stopped.
+          if (attempts === 2) return resolve('rest done')
+          ctx.signal.addEventListener('abort', () => {
+            seen.push({ id: ctx.job.id, pausing: ctx.pausing() })
+            reject(new DOMException('Aborted', 'AbortError'))
+          })
+        })
+    )
+    const a = runner.enqueue('scan', {}, 'A')
+    const b = runner.enqueue('scan', {}, 'B')
+    expect(runner.pause(b)).toBe(true) // queued
+    await new Promise((r) => setTimeout(r, 10))
+    expect(runner.pause(a)).toBe(true) // running
+    await runner.idle()
+    expect([getJob(db, a)?.state, getJob(db, b)?.state]).toEqual(['paused', 'paused'])
+    expect(seen).toEqual([{ id: a, pausing: true }])
+    expect(runner.resumeJob(a)).toBe(true)
+    await runner.idle()
+    expect(getJob(db, a)).toMatchObject({ state: 'done', summary: 'rest done' })
+    expect(runner.resumeJob(a)).toBe(false) // not paused any more
+    expect(runner.resumeJob(b)).toBe(true)
+    await new Promise((r) => setTimeout(r, 10))
+    expect(runner.pause(b)).toBe(true)
+    await runner.idle()
+    expect(runner.cancel(b)).toBe(true) // a paused job can be cancelled too
+    await runner.idle()
+    expect(getJob(db, b)?.state).toBe('cancelled')
+  })
+
   it('records a failure with its message and goes on', async () => {
     const { db, runner } = setup(async (ctx) => {
       if (ctx.job.title === 'bad') throw new Error('disk on fire')

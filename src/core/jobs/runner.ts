@@ -13,6 +13,8 @@ import { isAbortError } from '../media/run'
 export interface JobContext {
   job: JobRecord
   signal: AbortSignal
+  /** True once the abort is a pause (the job will be resumed), not a cancel. */
+  pausing(): boolean
   progress(p: { phase?: string; done?: number; total?: number | null; current?: string | null }): void
 }
 
@@ -99,14 +101,45 @@ export class JobRunner {
     return id
   }
 
-  cancel(id: number): boolean {
+  /** Like cancel, but the job ends 'paused' and `resumeJob` picks it up again (handlers are safe to re-run). */
+  pause(id: number): boolean {
     if (this.running?.id === id) {
+      this.pausing.add(id)
       this.running.controller.abort()
       return true
     }
     const i = this.queue.indexOf(id)
     if (i >= 0) {
       this.queue.splice(i, 1)
+      updateJob(this.opts.db, id, { state: 'paused', phase: 'Paused' })
+      this.publish(id)
+      return true
+    }
+    return false
+  }
+
+  resumeJob(id: number): boolean {
+    const j = getJob(this.opts.db, id)
+    if (!j || j.state !== 'paused') return false
+    claimJob(this.opts.db, id, this.owner)
+    updateJob(this.opts.db, id, { state: 'queued', phase: 'Resuming' })
+    this.queue.push(id)
+    this.publish(id)
+    this.kick()
+    return true
+  }
+
+  private readonly pausing = new Set<number>()
+
+  cancel(id: number): boolean {
+    if (this.running?.id === id) {
+      this.running.controller.abort()
+      return true
+    }
+    const i = this.queue.indexOf(id)
+    const paused = getJob(this.opts.db, id)?.state === 'paused'
+    if (i >= 0 || paused) {
+      if (i >= 0) this.queue.splice(i, 1)
       updateJob(this.opts.db, id, { state: 'cancelled', finishedAt: Date.now(), phase: 'Cancelled' })
       this.publish(id)
       return true
@@ -171,6 +204,7 @@ export class JobRunner {
     const ctx: JobContext = {
       job,
       signal: controller.signal,
+      pausing: () => this.pausing.has(id),
       progress: (p) => {
         Object.assign(state, p)
         const now = Date.now()
@@ -193,11 +227,13 @@ export class JobRunner {
         // Shutting down: leave it 'running' so the next start resumes it.
         return
       }
-      if (isAbortError(err)) updateJob(db, id, { state: 'cancelled', finishedAt: Date.now(), phase: 'Cancelled' })
+      if (isAbortError(err) && this.pausing.has(id)) updateJob(db, id, { state: 'paused', phase: 'Paused' })
+      else if (isAbortError(err)) updateJob(db, id, { state: 'cancelled', finishedAt: Date.now(), phase: 'Cancelled' })
       else updateJob(db, id, { state: 'failed', error: (err as Error).message ?? String(err), finishedAt: Date.now(), phase: 'Failed' })
     } finally {
       this.running = null
       this.live.delete(id)
+      this.pausing.delete(id)
     }
     this.publish(id)
   }

@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import type { SegmentResult } from '../engine/analyze'
 import { formatTime } from '../engine/explain'
+import { FLAG_PRESETS, type PresetName } from '../../shared/flag-presets'
 
 export const FlagRules = z.object({
   /** Flag when the pooled clip score is below this. */
@@ -18,11 +19,7 @@ export const FlagRules = z.object({
 })
 export type FlagRules = z.infer<typeof FlagRules>
 
-export const PRESETS: Record<'lenient' | 'standard' | 'strict', FlagRules> = {
-  lenient: { clipBelow: 2.0, segmentBelow: 1.5, distortion: { severity: 0.85, seconds: 4 }, blackOrFrozenSeconds: 4 },
-  standard: { clipBelow: 2.8, segmentBelow: 2.0, distortion: { severity: 0.65, seconds: 2 }, blackOrFrozenSeconds: 1 },
-  strict: { clipBelow: 3.5, segmentBelow: 2.5, distortion: { severity: 0.45, seconds: 2 }, blackOrFrozenSeconds: 0.5 }
-}
+export const PRESETS: Readonly<Record<PresetName, FlagRules>> = FLAG_PRESETS
 
 export interface FlagReason {
   rule: 'clip-score' | 'segment-score' | 'distortion' | 'black' | 'frozen'

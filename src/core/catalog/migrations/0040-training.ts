@@ -15,7 +15,7 @@ export const migration40: Migration = {
         base_model TEXT NOT NULL,
         base_dir TEXT NOT NULL,
         params_json TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('queued', 'preparing', 'training', 'done', 'failed', 'cancelled', 'discarded')),
+        state TEXT NOT NULL CHECK (state IN ('queued', 'preparing', 'training', 'paused', 'done', 'failed', 'cancelled', 'discarded')),
         split_json TEXT,
         curves_json TEXT NOT NULL DEFAULT '[]',
         before_json TEXT,

@@ -1,20 +1,22 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import type { AppInfo } from '../../../shared/contract'
 import { useApi } from '../api'
 import { ClipView } from '../clip/ClipView'
-import { InsightsView } from '../insights/InsightsView'
 import { JobBar } from '../jobs/JobBar'
 import { LabelsView } from '../labels/LabelsView'
 import { LibraryView } from '../library/LibraryView'
 import { ReviewView } from '../review/ReviewView'
 import { SettingsView } from '../settings/SettingsView'
-import { TrainingView } from '../training/TrainingView'
 import { AppNav } from './AppNav'
 import { ConnectionBanner } from './ConnectionBanner'
 import { errorMessage } from './errors'
 import { useNotify } from './Notices'
 import { navigate, useHashRoute } from './useHashRoute'
 import { useLibraryVersion } from './useLibraryVersion'
+
+// The two chart pages carry the charting library: loaded when first opened, so the library opens without it.
+const InsightsView = lazy(() => import('../insights/InsightsView').then((m) => ({ default: m.InsightsView })))
+const TrainingView = lazy(() => import('../training/TrainingView').then((m) => ({ default: m.TrainingView })))
 
 export function App() {
   const api = useApi()
@@ -91,12 +93,16 @@ export function App() {
         )}
         {route.name === 'insights' && (
           <div className="screen">
-            <InsightsView version={version} />
+            <Suspense fallback={<p className="muted page-loading">Loading…</p>}>
+              <InsightsView version={version} />
+            </Suspense>
           </div>
         )}
         {route.name === 'training' && (
           <div className="screen">
-            <TrainingView version={version} />
+            <Suspense fallback={<p className="muted page-loading">Loading…</p>}>
+              <TrainingView version={version} />
+            </Suspense>
           </div>
         )}
         {route.name === 'settings' && (

@@ -12,6 +12,7 @@ export function JobBar() {
   const active = jobs.filter((j) => !isFinished(j.state))
   const running = active.filter((j) => j.state === 'running')
   const queued = active.filter((j) => j.state === 'queued')
+  const paused = active.filter((j) => j.state === 'paused')
   const finished = jobs.filter((j) => isFinished(j.state))
   // A queued job shows in full only when nothing runs, otherwise it is just counted.
   const shown = running.length > 0 ? running : queued.slice(0, 1)
@@ -19,11 +20,14 @@ export function JobBar() {
 
   return (
     <footer className="job-bar" aria-label="Background jobs">
-      {jobs.length === 0 && <span className="muted job-idle">No scans running</span>}
+      {jobs.length === 0 && <span className="muted job-idle">Nothing running in the background</span>}
       {shown.map((job) => (
         <RunningJob key={job.id} job={job} />
       ))}
       {hiddenQueued > 0 && <span className="muted job-queued">{formatInteger(hiddenQueued)} more queued</span>}
+      {paused.map((job) => (
+        <RunningJob key={job.id} job={job} />
+      ))}
       {finished.map((job) => (
         <FinishedJob key={job.id} job={job} onDismiss={() => dismiss(job.id)} />
       ))}
@@ -37,19 +41,26 @@ function RunningJob({ job }: { job: JobProgress }) {
   const known = job.total !== null && job.total > 0
   const percent = known && job.total ? Math.min(100, (job.done / job.total) * 100) : null
   const eta = formatEta(job.etaSeconds)
+  const what = job.kind === 'scan' ? 'scan' : job.kind === 'score' ? 'scoring' : job.kind === 'train' ? 'fine-tuning' : 'job'
   const cancel = (): void => {
     api.invoke('jobs.cancel', { id: job.id }).then(
       ({ cancelled }) => {
-        if (!cancelled) notify('The scan had already finished.')
+        if (!cancelled) notify(`The ${what} had already finished.`)
       },
       (err: unknown) => notify(`Could not cancel: ${errorMessage(err)}`, 'error')
     )
   }
+  const pauseOrResume = (): void => {
+    const call = job.state === 'paused' ? api.invoke('jobs.resume', { id: job.id }) : api.invoke('jobs.pause', { id: job.id })
+    call.catch((err: unknown) => notify(`Could not ${job.state === 'paused' ? 'resume' : 'pause'}: ${errorMessage(err)}`, 'error'))
+  }
   return (
     <div className="job" role="group" aria-label={job.title}>
-      <span className="job-spinner" aria-hidden="true" />
+      <span className={job.state === 'paused' ? 'job-paused-mark' : 'job-spinner'} aria-hidden="true">
+        {job.state === 'paused' ? '❚❚' : null}
+      </span>
       <span className="job-title">{job.title}</span>
-      <span className="job-phase muted">{job.state === 'queued' ? 'Queued' : job.phase}</span>
+      <span className="job-phase muted">{job.state === 'queued' ? 'Queued' : job.state === 'paused' ? 'Paused' : job.phase}</span>
       <div
         className={`progress${percent === null ? ' indeterminate' : ''}`}
         role="progressbar"
@@ -70,8 +81,13 @@ function RunningJob({ job }: { job: JobProgress }) {
           {job.current}
         </span>
       )}
+      {job.kind !== 'reflag' && (
+        <button type="button" className="button small" onClick={pauseOrResume}>
+          {job.state === 'paused' ? `Resume ${what}` : `Pause ${what}`}
+        </button>
+      )}
       <button type="button" className="button small" onClick={cancel}>
-        Cancel scan
+        Cancel {what}
       </button>
     </div>
   )

@@ -16,8 +16,8 @@ export function applyProgress(jobs: readonly JobProgress[], update: JobProgress)
   return next
 }
 
-/** Running first, then queued, then finished; oldest first within each. */
+/** Running first, then queued, then paused, then finished; oldest first within each. */
 export function orderJobs(jobs: readonly JobProgress[]): JobProgress[] {
-  const rank = (s: JobState): number => (s === 'running' ? 0 : s === 'queued' ? 1 : 2)
+  const rank = (s: JobState): number => (s === 'running' ? 0 : s === 'queued' ? 1 : s === 'paused' ? 2 : 3)
   return [...jobs].sort((a, b) => rank(a.state) - rank(b.state) || a.id - b.id)
 }

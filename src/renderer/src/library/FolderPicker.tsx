@@ -12,13 +12,16 @@ interface FolderPickerProps {
   onCancel(): void
   /** Rejects with a message to show in the dialog (e.g. the folder is already in the library). */
   onAdd(path: string): Promise<void>
+  /** The dialog's title and its button (default: adding a library folder). */
+  title?: string
+  actionLabel?: string
 }
 
 /**
  * Browse the core's file system to pick a folder: browser mode has no native dialog, and the
  * browser's own picker would only show the machine the browser runs on.
  */
-export function FolderPicker({ startPath, onCancel, onAdd }: FolderPickerProps) {
+export function FolderPicker({ startPath, onCancel, onAdd, title = 'Choose a folder', actionLabel = 'Add this folder' }: FolderPickerProps) {
   const api = useApi()
   const [target, setTarget] = useState<{ path: string | undefined }>({ path: startPath })
   const [listing, setListing] = useState<DirListing | null>(null)
@@ -75,9 +78,9 @@ export function FolderPicker({ startPath, onCancel, onAdd }: FolderPickerProps) 
   const canAdd = listing !== null && listing.error === null && !loading && !adding
 
   return (
-    <Modal label="Choose a folder" className="picker" onClose={onCancel}>
+    <Modal label={title} className="picker" onClose={onCancel}>
       <header className="modal-header">
-        <h2>Choose a folder</h2>
+        <h2>{title}</h2>
         <p className="muted">Pick the folder that holds your footage. Everything below it is scanned; nothing is changed on disk.</p>
       </header>
 
@@ -169,7 +172,7 @@ export function FolderPicker({ startPath, onCancel, onAdd }: FolderPickerProps) 
           Cancel
         </button>
         <button type="button" className="button primary" disabled={!canAdd} onClick={add}>
-          Add this folder
+          {actionLabel}
         </button>
       </footer>
     </Modal>

@@ -67,7 +67,7 @@ export function TrainingView({ version }: { version: number }) {
   }
 
   const set = <K extends keyof TrainingParams>(k: K, v: TrainingParams[K]): void => setParams((p) => ({ ...p, [k]: v }))
-  const busy = runs?.some((r) => r.state === 'queued' || r.state === 'preparing' || r.state === 'training') ?? false
+  const busy = runs?.some((r) => r.state === 'queued' || r.state === 'preparing' || r.state === 'training' || r.state === 'paused') ?? false
 
   return (
     <div className="page training-page">
@@ -134,7 +134,7 @@ export function TrainingView({ version }: { version: number }) {
             <NumberField label="Seed" value={params.seed} min={0} max={2 ** 31} step={1} onChange={(v) => set('seed', v)} />
           </div>
           <button type="submit" className="button primary" disabled={starting || busy || !ready || ready.problem !== null || (params.method === 'grpo' && params.rewards.length === 0)}>
-            {busy ? 'A run is in progress' : 'Start fine-tuning'}
+            {busy ? 'A run is in progress or paused' : 'Start fine-tuning'}
           </button>
         </form>
       </section>
@@ -173,6 +173,7 @@ const STATE_WORDS: Record<TrainingRun['state'], string> = {
   queued: 'Waiting',
   preparing: 'Preparing',
   training: 'Training',
+  paused: 'Paused',
   done: 'Finished',
   failed: 'Failed',
   cancelled: 'Cancelled',
@@ -185,7 +186,7 @@ function RunCard({ run, onChanged }: { run: TrainingRun; onChanged(): void }) {
   const curves = smooth(run.curves)
   const val = validationRows(run)
   const scatter = scatterSeries(run)
-  const live = run.state === 'queued' || run.state === 'preparing' || run.state === 'training'
+  const live = run.state === 'queued' || run.state === 'preparing' || run.state === 'training' || run.state === 'paused'
   const p = run.params
   const act = (f: () => Promise<unknown>, ok: string): void => {
     f().then(
@@ -209,6 +210,16 @@ function RunCard({ run, onChanged }: { run: TrainingRun; onChanged(): void }) {
       {live && (
         <div className="run-progress">
           <progress max={1} value={runProgress(run)} aria-label={`Run ${run.id} progress`} />
+          {run.jobId !== null && run.state !== 'paused' && (
+            <button type="button" className="button" onClick={() => act(() => api.invoke('jobs.pause', { id: run.jobId! }), 'Pausing after this step; it resumes from its last finished epoch.')}>
+              Pause
+            </button>
+          )}
+          {run.jobId !== null && run.state === 'paused' && (
+            <button type="button" className="button primary" onClick={() => act(() => api.invoke('jobs.resume', { id: run.jobId! }), 'Resuming the run…')}>
+              Resume
+            </button>
+          )}
           {run.jobId !== null && (
             <button type="button" className="button" onClick={() => act(() => api.invoke('jobs.cancel', { id: run.jobId! }), 'Cancelling the run…')}>
               Cancel

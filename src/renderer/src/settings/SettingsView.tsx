@@ -1,0 +1,392 @@
+import { useCallback, useEffect, useState } from 'react'
+import type { AppInfo, EngineStatus, Folder, ModelPackInfo, Settings } from '../../../shared/contract'
+import { useApi } from '../api'
+import { errorMessage } from '../app/errors'
+import { useNotify } from '../app/Notices'
+import { useSettings } from '../app/settings'
+import { formatCount } from '../format'
+import { ConfirmRemove } from '../library/ConfirmRemove'
+import { FolderPicker } from '../library/FolderPicker'
+import { basename } from '../paths'
+import { parseRuleNumber, presetOf, PRESET_RULES, type FlagRules, type PresetName } from './flagRules'
+import './settings.css'
+
+export function SettingsView({ appInfo }: { appInfo: AppInfo | null }) {
+  const { settings, update } = useSettings()
+  return (
+    <div className="page settings-page">
+      <h1>Settings</h1>
+      <ModelPacks appInfo={appInfo} />
+      <Engine />
+      {settings && <Scoring settings={settings} update={update} />}
+      {settings && <FlagRulesSection settings={settings} update={update} />}
+      <WatchedFolders appInfo={appInfo} />
+      {settings && <Appearance settings={settings} update={update} />}
+      <DataLocation appInfo={appInfo} />
+    </div>
+  )
+}
+
+type Update = (patch: Partial<Settings>) => Promise<Settings | null>
+
+function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
+  return (
+    <section className="settings-section" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  )
+}
+
+function ModelPacks({ appInfo }: { appInfo: AppInfo | null }) {
+  const api = useApi()
+  const notify = useNotify()
+  const [packs, setPacks] = useState<ModelPackInfo[] | null>(null)
+  const [picking, setPicking] = useState(false)
+  const load = useCallback(() => {
+    api.invoke('models.list', {}).then(setPacks, (err: unknown) => notify(`Could not list model packs: ${errorMessage(err)}`, 'error'))
+  }, [api, notify])
+  useEffect(() => {
+    load()
+    return api.on('settings.onDidChange', load)
+  }, [api, load])
+  useEffect(() => api.on('training.onProgress', (r) => r.state === 'done' && load()), [api, load])
+
+  const activate = (p: ModelPackInfo): void => {
+    api.invoke('models.activate', { dir: p.dir }).then(
+      (list) => {
+        setPacks(list)
+        notify(`${p.name} ${p.version} is now the active model. New scores use it; re-score older ones from the Library or the Fine-tuning page.`)
+      },
+      (err: unknown) => notify(errorMessage(err), 'error')
+    )
+  }
+  const importFrom = async (path: string): Promise<void> => {
+    const list = await api.invoke('models.import', { path })
+    setPacks(list)
+    setPicking(false)
+    notify('Model pack imported. Activate it to score with it.')
+  }
+  const startImport = (): void => {
+    if (!appInfo?.nativeFolderPicker) return setPicking(true)
+    api
+      .invoke('folders.pickNative', {})
+      .then(({ path }) => (path ? importFrom(path) : undefined))
+      .catch((err: unknown) => notify(`Could not import the pack: ${errorMessage(err)}`, 'error'))
+  }
+
+  return (
+    <Section id="set-models" title="Model packs">
+      <p className="muted">
+        The active pack scores new clips. A pack is a folder with a manifest and ONNX files; fine-tuned versions of your own appear here
+        too. Earlier scores are kept when you switch, so versions can be compared.
+      </p>
+      {packs === null ? (
+        <p className="muted">Loading…</p>
+      ) : (
+        <ul className="pack-list">
+          {packs.map((p) => (
+            <li key={p.dir} className={`pack${p.active ? ' active' : ''}${p.error ? ' broken' : ''}`}>
+              <div className="pack-head">
+                <h3>
+                  {p.title ?? p.name ?? basename(p.dir)} {p.version && <span className="muted">{p.version}</span>}
+                </h3>
+                {p.active ? (
+                  <span className="badge badge-ok">Active</span>
+                ) : (
+                  !p.error && (
+                    <button type="button" className="button" onClick={() => activate(p)} aria-label={`Activate ${p.name ?? ''} ${p.version ?? ''}`.trim()}>
+                      Activate
+                    </button>
+                  )
+                )}
+              </div>
+              {p.error ? (
+                <p className="form-error">This pack cannot be used: {p.error}</p>
+              ) : (
+                <>
+                  {p.description && <p>{p.description}</p>}
+                  <p className={p.humanOpinionScores ? 'pack-provenance' : 'pack-provenance synthetic'}>
+                    <strong>{p.humanOpinionScores ? 'Learned from human scores. ' : 'Not trained on human opinion scores. '}</strong>
+                    {p.provenance}
+                  </p>
+                  <p className="muted small">
+                    {p.origin === 'builtin' ? 'Built in' : 'Imported or fine-tuned'} · licence {p.licence ?? 'not stated'} · distortions:{' '}
+                    {p.distortions.map((d) => d.label).join(', ') || 'none (a score only)'}
+                  </p>
+                  <p className="muted small path-text">{p.dir}</p>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <button type="button" className="button" onClick={startImport}>
+        Import pack…
+      </button>
+      {picking && <FolderPicker startPath={appInfo?.homeDir} title="Choose a model pack folder" actionLabel="Import this pack" onCancel={() => setPicking(false)} onAdd={importFrom} />}
+    </Section>
+  )
+}
+
+function Engine() {
+  const api = useApi()
+  const [status, setStatus] = useState<EngineStatus | null>(null)
+  useEffect(() => {
+    api.invoke('engine.status', {}).then(setStatus, () => undefined)
+  }, [api])
+  return (
+    <Section id="set-engine" title="Execution provider">
+      {status && (
+        <p>
+          The model runs on <strong>{status.provider === 'cuda' ? 'the GPU (CUDA)' : status.provider === 'cpu' ? 'the CPU' : 'the CPU until the first score'}</strong>
+          {status.requested !== 'auto' ? ` (asked for: ${status.requested.toUpperCase()})` : ' (chosen automatically)'}.
+        </p>
+      )}
+      {status?.warning && (
+        <p className="form-error" role="alert">
+          {status.warning}
+        </p>
+      )}
+      <details className="gpu-help">
+        <summary>Using an NVIDIA GPU</summary>
+        <p>
+          ONNX Runtime’s CUDA provider needs Linux x64, an NVIDIA GPU with CUDA 12 and cuDNN 9, and the provider’s libraries, which
+          onnxruntime-node downloads when it is installed with internet access. {status?.cudaPackageInstalled ? 'They are installed here.' : 'They are not installed here.'}
+        </p>
+        <pre>ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node</pre>
+        <p className="muted small">
+          Without them, or when CUDA fails to start, scoring runs on the CPU and says so here. <code>vqa score --ep cuda</code> asks for the GPU
+          from the command line.
+        </p>
+      </details>
+    </Section>
+  )
+}
+
+function Scoring({ settings, update }: { settings: Settings; update: Update }) {
+  const [text, setText] = useState(settings.segmentSeconds === null ? '' : String(settings.segmentSeconds))
+  const value = parseRuleNumber(text, 0.5, 60)
+  return (
+    <Section id="set-scoring" title="Scoring">
+      <div className="settings-row">
+        <label className="field">
+          <span>Segment length (seconds)</span>
+          <input
+            className={`text-input${value === undefined ? ' invalid' : ''}`}
+            inputMode="decimal"
+            placeholder="the pack’s own (2 s)"
+            value={text}
+            aria-invalid={value === undefined}
+            onChange={(e) => setText(e.target.value)}
+            onBlur={() => {
+              if (value !== undefined && value !== settings.segmentSeconds) void update({ segmentSeconds: value })
+            }}
+          />
+          {value === undefined && <span className="form-error small">From 0.5 to 60 seconds, or empty for the pack’s own.</span>}
+        </label>
+        <label className="field">
+          <span>Scoring mode</span>
+          <select className="select" value={settings.mode} onChange={(e) => void update({ mode: e.target.value === 'fast' ? 'fast' : 'full' })}>
+            <option value="full">Full: every frame of every segment</option>
+            <option value="fast">Fast triage: 0.6 s of each segment</option>
+          </select>
+        </label>
+      </div>
+      <p className="muted small">Used by the Score button and by new jobs; a clip already scored with the same model and mode is not scored again.</p>
+    </Section>
+  )
+}
+
+function FlagRulesSection({ settings, update }: { settings: Settings; update: Update }) {
+  const rules = settings.flagRules
+  const save = (next: FlagRules): void => void update({ flagRules: next, flagPreset: presetOf(next) })
+  return (
+    <Section id="set-flags" title="Flag rules">
+      <p className="muted">A scored clip is flagged for review when any rule holds; each flag says which rule and when. Changing the rules re-flags the clips already scored (without decoding them again).</p>
+      <label className="field narrow">
+        <span>Flag preset</span>
+        <select
+          className="select"
+          value={settings.flagPreset}
+          onChange={(e) => {
+            const p = e.target.value as PresetName | 'custom'
+            if (p !== 'custom') void update({ flagPreset: p, flagRules: PRESET_RULES[p] })
+          }}
+        >
+          <option value="lenient">Lenient: only clear failures</option>
+          <option value="standard">Standard</option>
+          <option value="strict">Strict: anything noticeable</option>
+          <option value="custom" disabled={settings.flagPreset !== 'custom'}>
+            Custom
+          </option>
+        </select>
+      </label>
+      <div className="settings-row wrap">
+        <RuleField key={`c${rules.clipBelow}`} label="Clip score below" value={rules.clipBelow} min={1} max={5} onSave={(v) => save({ ...rules, clipBelow: v })} />
+        <RuleField key={`s${rules.segmentBelow}`} label="Any segment below" value={rules.segmentBelow} min={1} max={5} onSave={(v) => save({ ...rules, segmentBelow: v })} />
+        <RuleField
+          key={`d${rules.distortion?.severity}`}
+          label="Distortion severity at least"
+          value={rules.distortion?.severity ?? null}
+          min={0}
+          max={1}
+          onSave={(v) => save({ ...rules, distortion: v === null ? null : { severity: v, seconds: rules.distortion?.seconds ?? 2 } })}
+        />
+        <RuleField
+          key={`t${rules.distortion?.seconds}`}
+          label="…for at least (seconds)"
+          value={rules.distortion?.seconds ?? null}
+          min={0}
+          max={3600}
+          disabled={rules.distortion === null}
+          onSave={(v) => rules.distortion && v !== null && save({ ...rules, distortion: { ...rules.distortion, seconds: v } })}
+        />
+        <RuleField key={`b${rules.blackOrFrozenSeconds}`} label="Black or frozen for (seconds)" value={rules.blackOrFrozenSeconds} min={0} max={3600} onSave={(v) => save({ ...rules, blackOrFrozenSeconds: v })} />
+      </div>
+      <p className="muted small">Leave a field empty to turn that rule off.</p>
+    </Section>
+  )
+}
+
+function RuleField({ label, value, min, max, onSave, disabled }: { label: string; value: number | null; min: number; max: number; onSave(v: number | null): void; disabled?: boolean }) {
+  const [text, setText] = useState(value === null ? '' : String(value))
+  const parsed = parseRuleNumber(text, min, max)
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        className={`text-input${parsed === undefined ? ' invalid' : ''}`}
+        inputMode="decimal"
+        placeholder="off"
+        value={text}
+        disabled={disabled}
+        aria-invalid={parsed === undefined}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={() => {
+          if (parsed !== undefined && parsed !== value) onSave(parsed)
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') e.currentTarget.blur()
+        }}
+      />
+      {parsed === undefined && <span className="form-error small">{`From ${min} to ${max}, or empty for off.`}</span>}
+    </label>
+  )
+}
+
+function WatchedFolders({ appInfo }: { appInfo: AppInfo | null }) {
+  const api = useApi()
+  const notify = useNotify()
+  const [folders, setFolders] = useState<Folder[] | null>(null)
+  const [removing, setRemoving] = useState<Folder | null>(null)
+  const [picking, setPicking] = useState(false)
+  const load = useCallback(() => {
+    api.invoke('folders.list', {}).then(setFolders, (err: unknown) => notify(errorMessage(err), 'error'))
+  }, [api, notify])
+  useEffect(() => {
+    load()
+    return api.on('library.onDidChange', load)
+  }, [api, load])
+  const add = async (path: string): Promise<void> => {
+    await api.invoke('folders.add', { path })
+    setPicking(false)
+    load()
+  }
+  return (
+    <Section id="set-folders" title="Watched folders">
+      <p className="muted">While the app runs, these folders are watched: new, changed, moved and deleted files show up by themselves.</p>
+      {folders && folders.length === 0 && <p className="muted">No folders yet.</p>}
+      <ul className="folder-list">
+        {folders?.map((f) => (
+          <li key={f.id}>
+            <span className="path-text" title={f.path}>
+              {f.path}
+            </span>
+            <span className="muted small">
+              {formatCount(f.clipCount, 'clip')}
+              {f.errorCount ? `, ${formatCount(f.errorCount, 'unreadable file')}` : ''}
+              {!f.available && ' · not reachable now'}
+            </span>
+            <button type="button" className="button" onClick={() => setRemoving(f)} aria-label={`Remove ${basename(f.path)}`}>
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <button
+        type="button"
+        className="button"
+        onClick={() => {
+          if (!appInfo?.nativeFolderPicker) return setPicking(true)
+          api
+            .invoke('folders.pickNative', {})
+            .then(({ path }) => (path ? add(path) : undefined))
+            .catch((err: unknown) => notify(errorMessage(err), 'error'))
+        }}
+      >
+        Add folder…
+      </button>
+      {picking && <FolderPicker startPath={appInfo?.homeDir} onCancel={() => setPicking(false)} onAdd={add} />}
+      {removing && (
+        <ConfirmRemove
+          folder={removing}
+          onCancel={() => setRemoving(null)}
+          onConfirm={async () => {
+            try {
+              await api.invoke('folders.remove', { id: removing.id })
+            } catch (err) {
+              notify(errorMessage(err), 'error')
+            }
+            setRemoving(null)
+            load()
+          }}
+        />
+      )}
+    </Section>
+  )
+}
+
+function Appearance({ settings, update }: { settings: Settings; update: Update }) {
+  return (
+    <Section id="set-look" title="Appearance">
+      <label className="field narrow">
+        <span>Theme</span>
+        <select className="select" value={settings.theme} onChange={(e) => void update({ theme: e.target.value === 'dark' ? 'dark' : e.target.value === 'light' ? 'light' : 'system' })}>
+          <option value="system">Follow the system</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+      </label>
+    </Section>
+  )
+}
+
+function DataLocation({ appInfo }: { appInfo: AppInfo | null }) {
+  return (
+    <Section id="set-data" title="Data location">
+      {appInfo && (
+        <dl className="settings-facts">
+          <dt>Data folder</dt>
+          <dd className="path-text">{appInfo.dataDir}</dd>
+          <dt>Catalog</dt>
+          <dd className="path-text">{appInfo.catalogPath}</dd>
+          <dt>ffmpeg</dt>
+          <dd className="path-text">{appInfo.ffmpeg.ffmpeg}</dd>
+          <dt>ffprobe</dt>
+          <dd className="path-text">{appInfo.ffmpeg.ffprobe}</dd>
+          <dt>ffmpeg version</dt>
+          <dd>{appInfo.ffmpeg.version}</dd>
+          <dt>App</dt>
+          <dd>
+            VQA Inspector {appInfo.version} ({appInfo.host === 'electron' ? 'desktop app' : 'browser mode'})
+          </dd>
+        </dl>
+      )}
+      <p className="muted small">
+        To keep the catalog elsewhere, start the app (or <code>vqa</code>) with <code>VQA_DATA_DIR=/path</code> or <code>--data-dir /path</code>. The
+        cache folder in it (thumbnails, timeline strips, previews) is safe to delete.
+      </p>
+    </Section>
+  )
+}

@@ -1,0 +1,22 @@
+/** Flag-rule presets as the Settings page offers them (the same table the core scores with). */
+import type { Settings } from '../../../shared/contract'
+import { FLAG_PRESETS, type PresetName } from '../../../shared/flag-presets'
+
+export type FlagRules = Settings['flagRules']
+export type { PresetName }
+export const PRESET_RULES = FLAG_PRESETS
+
+/** Pure: which preset a rule set is, or 'custom'. */
+export function presetOf(rules: FlagRules): PresetName | 'custom' {
+  for (const name of Object.keys(PRESET_RULES) as PresetName[]) {
+    if (JSON.stringify(PRESET_RULES[name]) === JSON.stringify(rules)) return name
+  }
+  return 'custom'
+}
+
+/** Pure: a number field's text as a rule value; '' turns the rule off. Returns undefined when the text is invalid. */
+export function parseRuleNumber(text: string, min: number, max: number): number | null | undefined {
+  if (text.trim() === '') return null
+  const n = Number(text)
+  return Number.isFinite(n) && n >= min && n <= max ? n : undefined
+}
