@@ -87,6 +87,21 @@ export function benchQueries(rows = 100_000): BenchLine[] {
           codecs[Math.floor(rnd() * codecs.length)], Date.now() - i, Date.now())
       }
     })()
+    // Scores, flags, distortions and review state as a scored and partly reviewed library has them.
+    const distortions = ['blur', 'noise', 'blocking', 'banding', 'black', 'freeze', 'color_cast']
+    const setScore = db.prepare("UPDATE clips SET score = ?, flagged = ?, flags_json = ?, top_distortion = ?, review = ?, label_count = ? WHERE id = ?")
+    const addDist = db.prepare('INSERT INTO clip_distortions (clip_id, distortion, severity) VALUES (?, ?, ?)')
+    db.transaction(() => {
+      for (let id = 1; id <= rows; id++) {
+        if (rnd() < 0.05) continue // not scored yet
+        const score = 1 + rnd() * 4
+        const flagged = score < 2.8 ? 1 : 0
+        const d = rnd() < 0.3 ? distortions[Math.floor(rnd() * distortions.length)]! : null
+        if (d) addDist.run(id, d, 0.3 + rnd() * 0.7)
+        const review = flagged && rnd() < 0.2 ? (rnd() < 0.5 ? 'accepted' : 'rejected') : null
+        setScore.run(score, flagged, flagged ? '[{"rule":"clip-score","message":"low","start":0,"end":4}]' : '[]', d, review, review ? 1 : 0, id)
+      }
+    })()
     const seeded = performance.now() - t0
     db.exec('ANALYZE')
 
@@ -101,7 +116,7 @@ export function benchQueries(rows = 100_000): BenchLine[] {
       const plan = (db.prepare(`EXPLAIN QUERY PLAN ${pageSql}`).all(...params, 100, 0) as Array<{ detail: string }>).map((r) => r.detail).join(' | ')
       return /INDEX/.test(plan) && !/SCAN clips (?!USING)/.test(plan)
     }
-    const cases: Record<string, Array<Partial<TableQuery>>> = { sort: [], filter: [], search: [] }
+    const cases: Record<string, Array<Partial<TableQuery>>> = { sort: [], filter: [], 'review filter': [], search: [] }
     for (let i = 0; i < 200; i++) {
       const sort = SortKey.options[i % SortKey.options.length]!
       const offset = Math.floor(rnd() * (rows - 100))
@@ -114,6 +129,15 @@ export function benchQueries(rows = 100_000): BenchLine[] {
         { codec: codecs[Math.floor(rnd() * codecs.length)]! }
       ]
       cases['filter']!.push({ ...filters[i % filters.length]!, sort, direction: i % 2 ? 'desc' : 'asc', offset: Math.floor(rnd() * 100) })
+      const review: Array<Partial<TableQuery>> = [
+        { flagged: true },
+        { scoreMin: 1.5, scoreMax: 2.4999 },
+        { distortion: distortions[i % distortions.length]! },
+        { labelState: 'unlabelled' },
+        { labelState: 'rejected' },
+        { flagged: true, labelState: 'unlabelled', folderId }
+      ]
+      cases['review filter']!.push({ ...review[i % review.length]!, sort: i % 3 ? 'score' : sort, direction: i % 2 ? 'desc' : 'asc', offset: Math.floor(rnd() * 100) })
       const term = [words[i % words.length]!, `_${Math.floor(rnd() * 1000).toString(36)}`, 'cam-2', 'x'][i % 4]!
       cases['search']!.push({ search: term, sort, offset: 0 })
     }
