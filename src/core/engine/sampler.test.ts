@@ -55,6 +55,11 @@ describe('sampler maths', () => {
     expect(graph).toContain('scale=160:90')
     // A 16×16 clip is scaled up until the 256×256 mosaic fits.
     expect(samplerFilter({ width: 16, height: 16, fps: 25 }, views, 1).graph).toContain('scale=256:256')
+    // HDR is tone-mapped after frame selection (fewer frames to convert) and before anything is measured.
+    const hdr = samplerFilter({ width: 1280, height: 720, fps: 50, hdr: 'PQ' }, views, 2).graph
+    expect(hdr).toContain('select=not(mod(n\\,2)),zscale=t=linear:npl=100,')
+    expect(hdr).toContain('tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p,setsar=1,split=')
+    expect(samplerFilter({ width: 1280, height: 720, fps: 50, hdr: null }, views, 2).graph).not.toContain('tonemap')
   })
 
   it('picks frames: the middle run, uniform spreads, loops for fixed counts', () => {

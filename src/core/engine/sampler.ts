@@ -16,7 +16,16 @@ export interface SourceGeometry {
   width: number
   height: number
   fps: number
+  /** HDR transfer: such frames are tone-mapped to SDR BT.709 before measuring (see HDR_TO_SDR). */
+  hdr?: 'PQ' | 'HLG' | null
 }
+
+/**
+ * PQ and HLG video measured as if it were SDR reads as washed out and flat (the codes are not BT.709 gamma). The
+ * model was built on SDR, so HDR frames are tone-mapped first: linearise (zimg, at 100 nits nominal peak), convert
+ * primaries to BT.709, Hable's curve, back to BT.709 gamma in limited range — ffmpeg's documented recipe.
+ */
+export const HDR_TO_SDR = 'zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p,'
 
 export interface Rect {
   x: number
@@ -80,7 +89,8 @@ export function samplerFilter(
   const W = up > 1 ? Math.ceil((src.width * up) / 2) * 2 : src.width
   const H = up > 1 ? Math.ceil((src.height * up) / 2) * 2 : src.height
   const base = up > 1 ? `scale=${W}:${H}:flags=bicubic,` : ''
-  parts.push(`${source}${select}${base}setsar=1,split=${views.length}${views.map((_, i) => `[v${i}]`).join('')}`)
+  const tonemap = src.hdr ? HDR_TO_SDR : ''
+  parts.push(`${source}${select}${tonemap}${base}setsar=1,split=${views.length}${views.map((_, i) => `[v${i}]`).join('')}`)
   views.forEach((view, i) => {
     const fmt = view.pixelFormat === 'gray' ? 'gray' : 'rgb24'
     // Frame 0 too, so that a clip shorter than the offset still has one (see sampleSegments).

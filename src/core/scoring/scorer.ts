@@ -54,7 +54,7 @@ export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clip
       const t0 = performance.now()
       let modelMs = 0
       try {
-        const geometry = { width: clip.displayWidth, height: clip.displayHeight, fps: clip.fps ?? 25 }
+        const geometry = { width: clip.displayWidth, height: clip.displayHeight, fps: clip.fps ?? 25, hdr: clip.hdr }
         const timedPack: LoadedPack = {
           ...pack,
           run: async (views) => {

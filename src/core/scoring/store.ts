@@ -99,12 +99,13 @@ export interface ClipToScore {
   displayHeight: number
   fps: number | null
   duration: number | null
+  hdr: 'PQ' | 'HLG' | null
 }
 
 /** Clips that still need a score with this model version and mode (for their current content). */
 export function unscoredAmong(db: Db, clipIds: readonly number[], modelId: number, mode: ScoreMode): ClipToScore[] {
   const stmt = db.prepare(
-    `SELECT c.id, c.path, c.fingerprint, c.display_width AS displayWidth, c.display_height AS displayHeight, c.fps, c.duration
+    `SELECT c.id, c.path, c.fingerprint, c.display_width AS displayWidth, c.display_height AS displayHeight, c.fps, c.duration, c.hdr
      FROM clips c
      WHERE c.id = ? AND c.status = 'ok'
        AND NOT EXISTS (SELECT 1 FROM clip_scores s WHERE s.clip_id = c.id AND s.model_id = ? AND s.mode = ? AND s.fingerprint = c.fingerprint)`

@@ -18,6 +18,7 @@ export interface LabelledClip extends TrainClip {
   fps: number | null
   width: number
   height: number
+  hdr: 'PQ' | 'HLG' | null
   segmentSeconds: number
 }
 
@@ -30,12 +31,12 @@ export interface DatasetReport {
 export function loadLabelledClips(db: Db, modelId: number, featureCount: number): DatasetReport {
   const rows = db
     .prepare(
-      `SELECT c.id, c.name, c.path, c.fingerprint, c.fps, c.display_width AS width, c.display_height AS height, c.label_score AS label,
+      `SELECT c.id, c.name, c.path, c.fingerprint, c.fps, c.display_width AS width, c.display_height AS height, c.hdr, c.label_score AS label,
          (SELECT s.id FROM clip_scores s WHERE s.clip_id = c.id AND s.model_id = ? AND s.fingerprint = c.fingerprint
           ORDER BY (s.mode = 'full') DESC, s.scored_at DESC LIMIT 1) AS scoreId
        FROM clips c WHERE c.label_score IS NOT NULL AND c.status = 'ok' ORDER BY c.id`
     )
-    .all(modelId) as Array<{ id: number; name: string; path: string; fingerprint: string; fps: number | null; width: number; height: number; label: number; scoreId: number | null }>
+    .all(modelId) as Array<{ id: number; name: string; path: string; fingerprint: string; fps: number | null; width: number; height: number; hdr: 'PQ' | 'HLG' | null; label: number; scoreId: number | null }>
   const segStmt = db.prepare('SELECT start, end, inputs FROM segment_scores WHERE score_id = ? ORDER BY idx')
   const secStmt = db.prepare('SELECT segment_seconds AS s FROM clip_scores WHERE id = ?')
   const tagStmt = db.prepare("SELECT distortion, start, end FROM labels WHERE clip_id = ? AND kind = 'distortion'")
@@ -55,7 +56,7 @@ export function loadLabelledClips(db: Db, modelId: number, featureCount: number)
     const bounds = segs.map((s) => ({ start: s.start, end: s.end }))
     const tags = segmentTags(bounds, tagStmt.all(r.id) as Array<{ distortion: string; start: number; end: number }>)
     clips.push({
-      id: r.id, path: r.path, fingerprint: r.fingerprint, fps: r.fps, width: r.width, height: r.height, label: r.label, segments, bounds, tags,
+      id: r.id, path: r.path, fingerprint: r.fingerprint, fps: r.fps, width: r.width, height: r.height, hdr: r.hdr, label: r.label, segments, bounds, tags,
       segmentSeconds: (secStmt.get(r.scoreId) as { s: number }).s
     })
   }

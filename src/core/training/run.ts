@@ -109,7 +109,7 @@ export async function executeRun(ctx: RunContext): Promise<{ packDir: string; ve
       ctx.onProgress('Measuring perturbed copies (temporal reward)', done++, train.length)
       if (perturbed[c.id]) continue
       try {
-        const m = await measurePerturbed(ctx.pack, ctx.ffmpeg, c.path, { width: c.width, height: c.height, fps: c.fps ?? 25 }, c.segmentSeconds, p.seed * 7919 + c.id, signal)
+        const m = await measurePerturbed(ctx.pack, ctx.ffmpeg, c.path, { width: c.width, height: c.height, fps: c.fps ?? 25, hdr: c.hdr }, c.segmentSeconds, p.seed * 7919 + c.id, signal)
         perturbed[c.id] = m.segments
       } catch (err) {
         if ((err as Error).name === 'AbortError') throw err
