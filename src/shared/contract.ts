@@ -15,7 +15,7 @@ import { z } from 'zod'
 export const ScoreMode = z.enum(['full', 'fast'])
 
 export const FlagReasonSchema = z.object({
-  rule: z.enum(['clip-score', 'segment-score', 'distortion', 'black', 'frozen']),
+  rule: z.enum(['clip-score', 'segment-score', 'distortion', 'black', 'frozen', 'silent']),
   message: z.string(),
   start: z.number(),
   end: z.number(),
@@ -306,7 +306,8 @@ export const FlagRulesSchema = z.strictObject({
   clipBelow: z.number().min(1).max(5).nullable(),
   segmentBelow: z.number().min(1).max(5).nullable(),
   distortion: z.strictObject({ severity: z.number().min(0).max(1), seconds: z.number().min(0).max(3600) }).nullable(),
-  blackOrFrozenSeconds: z.number().min(0).max(3600).nullable()
+  blackOrFrozenSeconds: z.number().min(0).max(3600).nullable(),
+  silentSeconds: z.number().min(0.5).max(3600).nullable().optional()
 })
 export const FlagPreset = z.enum(['lenient', 'standard', 'strict', 'custom'])
 

@@ -8,12 +8,14 @@ export interface FlagRuleValues {
   distortion: { severity: number; seconds: number } | null
   /** Flag black or frozen stretches at least this long (seconds), whatever the score. */
   blackOrFrozenSeconds: number | null
+  /** Flag silent stretches of the first audio track at least this long (seconds); clips without audio never. */
+  silentSeconds?: number | null
 }
 
 export type PresetName = 'lenient' | 'standard' | 'strict'
 
 export const FLAG_PRESETS: Readonly<Record<PresetName, FlagRuleValues>> = {
-  lenient: { clipBelow: 2.0, segmentBelow: 1.5, distortion: { severity: 0.85, seconds: 4 }, blackOrFrozenSeconds: 4 },
-  standard: { clipBelow: 2.8, segmentBelow: 2.0, distortion: { severity: 0.65, seconds: 2 }, blackOrFrozenSeconds: 1 },
-  strict: { clipBelow: 3.5, segmentBelow: 2.5, distortion: { severity: 0.45, seconds: 2 }, blackOrFrozenSeconds: 0.5 }
+  lenient: { clipBelow: 2.0, segmentBelow: 1.5, distortion: { severity: 0.85, seconds: 4 }, blackOrFrozenSeconds: 4, silentSeconds: 10 },
+  standard: { clipBelow: 2.8, segmentBelow: 2.0, distortion: { severity: 0.65, seconds: 2 }, blackOrFrozenSeconds: 1, silentSeconds: 5 },
+  strict: { clipBelow: 3.5, segmentBelow: 2.5, distortion: { severity: 0.45, seconds: 2 }, blackOrFrozenSeconds: 0.5, silentSeconds: 2 }
 }

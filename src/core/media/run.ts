@@ -11,6 +11,8 @@ export interface RunOptions {
   maxStdout?: number
   /** Sees stdout as it arrives (progress output), whether or not it is kept. */
   onStdout?: (chunk: Buffer) => void
+  /** Sees stderr as it arrives, beyond the tail kept for errors (filters such as silencedetect report there). */
+  onStderr?: (chunk: Buffer) => void
 }
 
 export interface RunResult {
@@ -50,6 +52,7 @@ export function runTool(cmd: string, args: readonly string[], opts: RunOptions =
       outBytes += chunk.length
     })
     child.stderr.on('data', (chunk: Buffer) => {
+      opts.onStderr?.(chunk)
       err = (err + chunk.toString('utf8')).slice(-STDERR_TAIL)
     })
     const onAbort = (): void => {

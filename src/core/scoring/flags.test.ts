@@ -37,3 +37,16 @@ describe('flag rules', () => {
     ])
   })
 })
+
+describe('silence flags', () => {
+  it('flag silent stretches at least as long as the rule, with their range', async () => {
+    const { evaluateFlags, PRESETS } = await import('./flags')
+    const segs = [{ start: 0, end: 12, score: 4.5, severities: {}, evidence: {} }]
+    const silences = [{ start: 3, end: 9 }, { start: 10, end: 11.5 }]
+    const reasons = evaluateFlags(PRESETS.standard, 4.5, segs, silences)
+    expect(reasons).toEqual([{ rule: 'silent', message: 'silent audio for 6.0 s (00:03–00:09)', start: 3, end: 9 }])
+    expect(evaluateFlags(PRESETS.strict, 4.5, segs, silences).filter((r) => r.rule === 'silent')).toHaveLength(1)
+    expect(evaluateFlags({ ...PRESETS.standard, silentSeconds: 1 }, 4.5, segs, silences).filter((r) => r.rule === 'silent')).toHaveLength(2)
+    expect(evaluateFlags({ ...PRESETS.standard, silentSeconds: null }, 4.5, segs, silences)).toEqual([])
+  })
+})

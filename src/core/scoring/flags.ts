@@ -15,14 +15,16 @@ export const FlagRules = z.object({
   /** Flag when a distortion's severity stays at or above `severity` for at least `seconds`. */
   distortion: z.object({ severity: z.number().min(0).max(1), seconds: z.number().min(0) }).nullable(),
   /** Flag black or frozen stretches at least this long (seconds), whatever the score. */
-  blackOrFrozenSeconds: z.number().min(0).nullable()
+  blackOrFrozenSeconds: z.number().min(0).nullable(),
+  /** Flag silent stretches (first audio track) at least this long. */
+  silentSeconds: z.number().min(0.5).nullable().optional()
 })
 export type FlagRules = z.infer<typeof FlagRules>
 
 export const PRESETS: Readonly<Record<PresetName, FlagRules>> = FLAG_PRESETS
 
 export interface FlagReason {
-  rule: 'clip-score' | 'segment-score' | 'distortion' | 'black' | 'frozen'
+  rule: 'clip-score' | 'segment-score' | 'distortion' | 'black' | 'frozen' | 'silent'
   message: string
   start: number
   end: number
@@ -47,7 +49,15 @@ export function runs(segments: readonly FlagSegment[], pred: (s: FlagSegment) =>
   return out
 }
 
-export function evaluateFlags(rules: FlagRules, clipScore: number, segments: readonly FlagSegment[]): FlagReason[] {
+/** Silence is detected down to this length, whatever the rule says, so a later, stricter rule can re-flag from it. */
+export const MIN_SILENCE_SECONDS = 1
+
+export function evaluateFlags(
+  rules: FlagRules,
+  clipScore: number,
+  segments: readonly FlagSegment[],
+  silences: ReadonlyArray<{ start: number; end: number }> = []
+): FlagReason[] {
   const reasons: FlagReason[] = []
   const end = segments.length ? segments[segments.length - 1]!.end : 0
   if (rules.clipBelow !== null && clipScore < rules.clipBelow) {
@@ -82,6 +92,13 @@ export function evaluateFlags(rules: FlagRules, clipScore: number, segments: rea
     }
     stretch('black_frames', 'black', 'black frames')
     stretch('repeated_frames', 'frozen', 'frozen picture')
+  }
+  if (rules.silentSeconds !== null && rules.silentSeconds !== undefined) {
+    for (const s of silences) {
+      const secs = s.end - s.start
+      if (secs + 1e-6 < rules.silentSeconds) continue
+      reasons.push({ rule: 'silent', message: `silent audio for ${secs.toFixed(1)} s (${t(s.start)}–${t(s.end)})`, start: s.start, end: s.end })
+    }
   }
   return reasons
 }

@@ -11,7 +11,8 @@ import { trainableInputs, type LoadedPack } from '../engine/pack'
 import { DecodeError } from '../engine/sampler'
 import { isAbortError } from '../media/run'
 import { listKeyframes } from '../media/probe'
-import { evaluateFlags, type FlagRules } from './flags'
+import { detectSilence } from '../media/silence'
+import { evaluateFlags, MIN_SILENCE_SECONDS, type FlagRules } from './flags'
 import { saveScore, saveScoreError, unscoredAmong, type ScoreMode } from './store'
 
 export interface ScoreOptions {
@@ -75,6 +76,14 @@ export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clip
           // Two clips at once share the cores; one at a time lets ffmpeg use them all.
           threads: (opts.concurrency ?? 1) > 1 ? 1 : 0
         })
+        // The first audio track's silent stretches, for the silence flag (an audio-only decode; a failure only
+        // means no silence flag for this clip).
+        const silences = clip.audioCount > 0
+          ? await detectSilence(opts.ffmpeg, clip.path, MIN_SILENCE_SECONDS, clip.duration, opts.signal).catch((err: unknown) => {
+              if (isAbortError(err)) throw err
+              return null
+            })
+          : null
         const { segments: explained, score, summary: reasoning } = explainClip(segs, labels)
         const severities: Record<string, number> = {}
         for (const s of segs) for (const [k, v] of Object.entries(s.severities)) severities[k] = Math.max(severities[k] ?? 0, v)
@@ -91,7 +100,8 @@ export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clip
           levels,
           severities,
           summary: reasoning,
-          flags: evaluateFlags(opts.flagRules, score, segs),
+          flags: evaluateFlags(opts.flagRules, score, segs, silences ?? []),
+          silences,
           provider: opts.provider,
           wallMs: performance.now() - t0,
           modelMs,

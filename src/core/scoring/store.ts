@@ -27,6 +27,8 @@ export interface ScoreRecord {
   severities: Record<string, number>
   summary: string
   flags: FlagReason[]
+  /** Silent stretches of the first audio track (≥ 1 s); null when the clip has no audio or it was not checked. */
+  silences?: Array<{ start: number; end: number }> | null
   provider: string
   wallMs: number
   modelMs: number
@@ -55,11 +57,12 @@ export function saveScore(db: Db, r: ScoreRecord, now = Date.now()): number {
       db
         .prepare(
           `INSERT INTO clip_scores (clip_id, model_id, fingerprint, mode, segment_seconds, score, levels_json, severities_json, summary,
-             flags_json, provider, wall_ms, model_ms, scored_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+             flags_json, provider, wall_ms, model_ms, scored_at, silences_json)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
         )
         .run(r.clipId, r.modelId, r.fingerprint, r.mode, r.segmentSeconds, r.score, r.levels ? JSON.stringify(r.levels) : null,
-          JSON.stringify(r.severities), r.summary, JSON.stringify(r.flags), r.provider, Math.round(r.wallMs), Math.round(r.modelMs), now).lastInsertRowid
+          JSON.stringify(r.severities), r.summary, JSON.stringify(r.flags), r.provider, Math.round(r.wallMs), Math.round(r.modelMs), now,
+          r.silences ? JSON.stringify(r.silences) : null).lastInsertRowid
     )
     const seg = db.prepare(
       `INSERT INTO segment_scores (score_id, idx, start, end, score, levels_json, severities_json, evidence_json, explanation, inputs)
@@ -100,12 +103,13 @@ export interface ClipToScore {
   fps: number | null
   duration: number | null
   hdr: 'PQ' | 'HLG' | null
+  audioCount: number
 }
 
 /** Clips that still need a score with this model version and mode (for their current content). */
 export function unscoredAmong(db: Db, clipIds: readonly number[], modelId: number, mode: ScoreMode): ClipToScore[] {
   const stmt = db.prepare(
-    `SELECT c.id, c.path, c.fingerprint, c.display_width AS displayWidth, c.display_height AS displayHeight, c.fps, c.duration, c.hdr
+    `SELECT c.id, c.path, c.fingerprint, c.display_width AS displayWidth, c.display_height AS displayHeight, c.fps, c.duration, c.hdr, c.audio_count AS audioCount
      FROM clips c
      WHERE c.id = ? AND c.status = 'ok'
        AND NOT EXISTS (SELECT 1 FROM clip_scores s WHERE s.clip_id = c.id AND s.model_id = ? AND s.mode = ? AND s.fingerprint = c.fingerprint)`
@@ -187,8 +191,10 @@ export function scoresOfClip(db: Db, clipId: number): StoredScore[] {
  */
 export function reflagBatch(db: Db, rules: FlagRules, afterClipId: number, batch = 500): { lastId: number; done: number; changed: number } {
   const rows = db
-    .prepare('SELECT c.id, c.score_id AS scoreId, s.score FROM clips c JOIN clip_scores s ON s.id = c.score_id WHERE c.id > ? ORDER BY c.id LIMIT ?')
-    .all(afterClipId, batch) as Array<{ id: number; scoreId: number; score: number }>
+    .prepare(
+      'SELECT c.id, c.score_id AS scoreId, s.score, s.silences_json AS silences FROM clips c JOIN clip_scores s ON s.id = c.score_id WHERE c.id > ? ORDER BY c.id LIMIT ?'
+    )
+    .all(afterClipId, batch) as Array<{ id: number; scoreId: number; score: number; silences: string | null }>
   const segStmt = db.prepare('SELECT start, end, score, severities_json, evidence_json FROM segment_scores WHERE score_id = ? ORDER BY idx')
   const updScore = db.prepare('UPDATE clip_scores SET flags_json = ? WHERE id = ?')
   const updClip = db.prepare('UPDATE clips SET flags_json = ?, flagged = ? WHERE id = ? AND (flags_json != ? OR flagged != ?)')
@@ -202,7 +208,8 @@ export function reflagBatch(db: Db, rules: FlagRules, afterClipId: number, batch
         severities: JSON.parse(s.severities_json) as Record<string, number>,
         evidence: JSON.parse(s.evidence_json) as Record<string, number>
       }))
-      const flags = JSON.stringify(evaluateFlags(rules, r.score, segments))
+      const silences = r.silences ? (JSON.parse(r.silences) as Array<{ start: number; end: number }>) : []
+      const flags = JSON.stringify(evaluateFlags(rules, r.score, segments, silences))
       const flagged = flags === '[]' ? 0 : 1
       updScore.run(flags, r.scoreId)
       changed += updClip.run(flags, flagged, r.id, flags, flagged).changes

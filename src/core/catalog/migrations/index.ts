@@ -9,6 +9,7 @@ import { migration20 } from './0020-scores'
 import { migration30 } from './0030-review'
 import { migration40 } from './0040-training'
 import { migration50 } from './0050-job-pause'
+import { migration60 } from './0060-silence'
 
 export interface Migration {
   version: number
@@ -16,7 +17,7 @@ export interface Migration {
   up(db: Database.Database): void
 }
 
-export const migrations: readonly Migration[] = [migration10, migration20, migration30, migration40, migration50]
+export const migrations: readonly Migration[] = [migration10, migration20, migration30, migration40, migration50, migration60]
 
 export const LATEST_VERSION = migrations[migrations.length - 1]?.version ?? 0
 

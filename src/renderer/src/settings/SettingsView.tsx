@@ -243,6 +243,7 @@ function FlagRulesSection({ settings, update }: { settings: Settings; update: Up
           onSave={(v) => rules.distortion && v !== null && save({ ...rules, distortion: { ...rules.distortion, seconds: v } })}
         />
         <RuleField key={`b${rules.blackOrFrozenSeconds}`} label="Black or frozen for (seconds)" value={rules.blackOrFrozenSeconds} min={0} max={3600} onSave={(v) => save({ ...rules, blackOrFrozenSeconds: v })} />
+        <RuleField key={`a${rules.silentSeconds}`} label="Silent audio for (seconds)" value={rules.silentSeconds ?? null} min={1} max={3600} onSave={(v) => save({ ...rules, silentSeconds: v })} />
       </div>
       <p className="muted small">Leave a field empty to turn that rule off.</p>
     </Section>
