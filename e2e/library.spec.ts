@@ -88,7 +88,7 @@ describe('Library in browser mode', () => {
     await page.getByRole('searchbox', { name: 'Search clips' }).fill('interview')
     await page.getByRole('status').filter({ hasText: /^1 clip/ }).waitFor()
     await page.getByRole('grid', { name: 'Clips' }).getByRole('row', { name: /interview take 1\.mp4/ }).click()
-    const details = page.getByRole('complementary', { name: 'Clip details' })
+    const details = page.getByRole('group', { name: 'Clip details' })
     await details.waitFor()
     await expect.poll(() => details.textContent()).toMatch(/640\s*×\s*360/)
     expect(await details.textContent()).toMatch(/h264/i)
