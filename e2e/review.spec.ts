@@ -106,6 +106,10 @@ describe('Review in browser mode', () => {
     await page.locator('body').press('Shift+Digit3') // 3.5
     await page.getByRole('list', { name: 'Labels on this clip' }).getByText('Score 3.50').waitFor()
     await page.locator('body').press('a')
+    // The queue marks both clips left behind, and counts them.
+    await queue.getByLabel('rejected').waitFor()
+    await queue.getByLabel('accepted').waitFor()
+    await page.getByRole('status').filter({ hasText: '2 of 3 reviewed' }).waitFor()
     await page.locator('body').press('?')
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor()
     await page.screenshot({ path: join(ARTIFACTS, 'review-shortcuts.png') })

@@ -10,6 +10,8 @@ interface UndoEntry {
 }
 
 export interface LabelEditor {
+  /** The clip the labels below belong to (it may lag the clip asked for while they load). */
+  clipId: number | null
   /** The clip's labels, newest first; null while loading. */
   labels: Label[] | null
   /** Saves at once; a verdict or whole-clip score replaces the previous one (and undo brings it back). */
@@ -33,7 +35,9 @@ export function asInput(l: Label): LabelInput {
 export function useLabelEditor(clipId: number | null, undoStack: RefObject<UndoEntry[]>, version: number): LabelEditor {
   const api = useApi()
   const notify = useNotify()
-  const [labels, setLabels] = useState<Label[] | null>(null)
+  const [loaded, setLoaded] = useState<{ clipId: number | null; labels: Label[] | null }>({ clipId: null, labels: null })
+  const labels = loaded.clipId === clipId ? loaded.labels : null
+  const setLabels = useCallback((rows: Label[] | null, forClip: number | null = clipId) => setLoaded({ clipId: forClip, labels: rows }), [clipId])
   const [canUndo, setCanUndo] = useState(undoStack.current.length > 0)
   const clipRef = useRef(clipId)
   clipRef.current = clipId
@@ -42,14 +46,13 @@ export function useLabelEditor(clipId: number | null, undoStack: RefObject<UndoE
     if (clipId === null) return setLabels(null)
     try {
       const { rows } = await api.invoke('labels.list', { clipId, limit: 1000 })
-      if (clipRef.current === clipId) setLabels(rows)
+      if (clipRef.current === clipId) setLabels(rows, clipId)
     } catch (err) {
       notify(`Could not load labels: ${errorMessage(err)}`, 'error')
     }
-  }, [api, clipId, notify])
+  }, [api, clipId, notify, setLabels])
 
   useEffect(() => {
-    setLabels(null)
     void reload()
     const off = api.on('labels.onDidChange', ({ clipIds }) => {
       if (clipId !== null && (clipIds.length === 0 || clipIds.includes(clipId))) void reload()
@@ -115,7 +118,7 @@ export function useLabelEditor(clipId: number | null, undoStack: RefObject<UndoE
     }
   }, [notify, reload, undoStack])
 
-  return { labels, add, remove, undo, canUndo }
+  return { clipId: loaded.clipId === clipId ? clipId : null, labels, add, remove, undo, canUndo }
 }
 
 export type { UndoEntry }

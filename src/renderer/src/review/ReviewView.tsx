@@ -82,14 +82,20 @@ export function ReviewView({ clipId, version }: ReviewViewProps) {
     }
   }, [api, current, notify])
 
-  // Keep the queue's badges in step with the labels of the clip on screen.
+  // Keep the queue's badges in step with the labels of the clip on screen (edits, undo, other windows). The labels
+  // loaded belong to `editor.clipId`, which may lag `current` for a moment after moving on.
   useEffect(() => {
-    if (!editor.labels || current === null) return
+    const id = editor.clipId
+    if (!editor.labels || id === null) return
     const verdict = editor.labels.find((l) => l.kind === 'verdict')?.verdict ?? null
     const score = editor.labels.find((l) => l.kind === 'score' && l.start === null)?.score ?? null
+    markQueue(id, verdict, score)
+  }, [editor.labels, editor.clipId])
+
+  const markQueue = (id: number, verdict: 'accept' | 'reject' | null, score: number | null): void => {
     const review = verdict === 'accept' ? 'accepted' : verdict === 'reject' ? 'rejected' : null
-    setQueue((q) => q?.map((i) => (i.id === current && (i.review !== review || i.labelScore !== score) ? { ...i, review, labelScore: score } : i)) ?? q)
-  }, [editor.labels, current])
+    setQueue((q) => q?.map((i) => (i.id === id && (i.review !== review || i.labelScore !== score) ? { ...i, review, labelScore: score } : i)) ?? q)
+  }
 
   const index = queue && current !== null ? queue.findIndex((i) => i.id === current) : -1
   const model = scores[0]?.model ?? null
@@ -107,7 +113,12 @@ export function ReviewView({ clipId, version }: ReviewViewProps) {
   const setVerdict = useCallback(
     async (verdict: 'accept' | 'reject'): Promise<void> => {
       const saved = await editor.add({ kind: 'verdict', verdict, model }, verdict === 'accept' ? 'accept' : 'reject')
-      if (saved) step(1)
+      if (saved) {
+        // Moving on at once: mark the clip left behind now, not when its labels are next read.
+        const score = editor.labels?.find((l) => l.kind === 'score' && l.start === null)?.score ?? null
+        markQueue(saved.clipId, verdict, score)
+        step(1)
+      }
     },
     [editor, model, step]
   )
@@ -288,7 +299,7 @@ function ShortcutHelp({ onClose }: { onClose(): void }) {
   return (
     <div className="help-overlay" role="dialog" aria-label="Keyboard shortcuts" aria-modal="false">
       <div className="help-card">
-        <header className="modal-header">
+        <header className="help-head">
           <h2>Keyboard shortcuts</h2>
           <button type="button" className="icon-button" aria-label="Close shortcuts" onClick={onClose} autoFocus>
             ×
