@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { Head, levelTarget, type HeadSpec } from '../../core/model/head'
 import { agreement, auc } from '../../core/eval/metrics'
+import { seededRandom } from '../../core/training/rewards'
 
 export interface Sample {
   /** Measurements then BRISQUE, in HeadSpec.inputs order. */
@@ -33,15 +34,8 @@ export interface TrainResult {
   train: { segments: number }
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1
-  return () => {
-    s ^= s << 13
-    s ^= s >>> 17
-    s ^= s << 5
-    return (s >>> 0) / 2 ** 32
-  }
-}
+/** The same seeded generator as fine-tuning's, so a seed means one thing across the project. */
+const rng = seededRandom
 
 /** Features whose spread is multiplicative (ratios, σ, motion) are learned on a log scale. */
 export function logOffsetsFor(inputs: readonly string[]): number[] {
