@@ -5,11 +5,12 @@ import { useApi } from '../api'
 import { errorMessage } from '../app/errors'
 import { formatInteger } from '../format'
 import { ScoreChip } from '../library/ScoreChip'
-import { levelColorVar } from '../quality'
-import { describeHistogram, distortionBars, histogramBars } from './insightsData'
+import { levelColorVar, qualityColorVar } from '../quality'
+import { describeHistogram, distortionBars, distortionLabel, histogramBars } from './insightsData'
 import './insights.css'
 
 const tooltipStyle = { background: 'var(--raised)', border: '1px solid var(--border)', color: 'var(--text)' }
+const SCORE_TICKS = [1, 2, 3, 4, 5]
 
 export function InsightsView({ version }: { version: number }) {
   const api = useApi()
@@ -74,7 +75,10 @@ export function InsightsView({ version }: { version: number }) {
       {stats.scored === 0 ? (
         <div className="empty-state">
           <h2>Nothing scored yet</h2>
-          <p className="muted">Score a folder from the Library (the Score button) to see how its clips are distributed, which distortions are common, and which clips are worst.</p>
+          <p className="muted">
+            {stats.clips === 0 ? 'Add a folder of videos in the Library, then score it' : 'Score a folder from the Library (the Score button)'} to see how
+            its clips are distributed, which distortions are common, and which clips are worst.
+          </p>
           <a className="button primary" href="#/">
             Go to the library
           </a>
@@ -85,9 +89,9 @@ export function InsightsView({ version }: { version: number }) {
             <h2 id="ins-hist">Score distribution</h2>
             <figure role="img" aria-label={`Histogram of latest scores: ${describeHistogram(bars)}`}>
               <ResponsiveContainer width="100%" height={220}>
-                <BarChart data={bars} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
+                <BarChart data={bars} barCategoryGap={1} margin={{ top: 4, right: 12, bottom: 0, left: -16 }}>
                   <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
-                  <XAxis dataKey="from" stroke="var(--muted)" fontSize={11} tickFormatter={(v: number) => (Number.isInteger(v) ? String(v) : '')} interval={0} />
+                  <XAxis type="number" dataKey="mid" domain={[1, 5]} ticks={SCORE_TICKS} stroke="var(--muted)" fontSize={11} />
                   <YAxis stroke="var(--muted)" fontSize={11} allowDecimals={false} />
                   <Tooltip contentStyle={tooltipStyle} labelFormatter={(_, p) => `Score ${String(p[0]?.payload?.range ?? '')}`} formatter={(v) => [String(v), 'clips']} />
                   <Bar dataKey="count" isAnimationActive={false}>
@@ -98,6 +102,7 @@ export function InsightsView({ version }: { version: number }) {
                 </BarChart>
               </ResponsiveContainer>
             </figure>
+            <p className="muted small chart-note">Each clip’s latest score, in steps of 0.25; colours are the quality levels.</p>
           </section>
           <section className="insights-card" aria-labelledby="ins-dist">
             <h2 id="ins-dist">Distortions</h2>
@@ -124,7 +129,7 @@ export function InsightsView({ version }: { version: number }) {
                 <li key={w.id}>
                   <a href={`#/clip/${w.id}`} className="worst-link">
                     <span className="worst-name">{w.name}</span>
-                    {w.topDistortion && <span className="muted small">{w.topDistortion.replace(/_/g, ' ')}</span>}
+                    <span className="muted small worst-distortion">{w.topDistortion ? distortionLabel(stats, w.topDistortion) : ''}</span>
                     <ScoreChip score={w.score} />
                   </a>
                 </li>
@@ -162,12 +167,19 @@ export function InsightsView({ version }: { version: number }) {
                     <XAxis type="number" domain={[1, 5]} stroke="var(--muted)" fontSize={11} />
                     <YAxis type="category" dataKey="model" stroke="var(--muted)" fontSize={11} width={140} />
                     <Tooltip contentStyle={tooltipStyle} formatter={(v) => [Number(v).toFixed(2), 'mean score']} />
-                    <Bar dataKey="mean" fill="var(--accent)" isAnimationActive={false} />
+                    <Bar dataKey="mean" isAnimationActive={false}>
+                      {stats.models.map((m) => (
+                        <Cell key={m.id} fill={qualityColorVar(m.mean)} />
+                      ))}
+                    </Bar>
                   </BarChart>
                 </ResponsiveContainer>
               </figure>
             )}
-            <p className="muted small">A re-score with a new version keeps the earlier scores: compare them per clip on its page.</p>
+            <p className="muted small">
+              Each mean is over the clips that version scored, which may not be the same clips. A re-score with a new version keeps the earlier
+              scores: compare them per clip on its page.
+            </p>
           </section>
         </div>
       )}

@@ -6,6 +6,8 @@ export interface HistogramBar {
   /** "2.25–2.50" */
   range: string
   from: number
+  /** Where the bar stands on the 1–5 axis, so the axis ticks are scores and not bin indexes. */
+  mid: number
   count: number
   level: QualityLevel
 }
@@ -14,6 +16,7 @@ export function histogramBars(stats: Pick<LibraryStats, 'histogram'>): Histogram
   return stats.histogram.map((b) => ({
     range: `${b.from.toFixed(2)}–${b.to.toFixed(2)}`,
     from: b.from,
+    mid: (b.from + b.to) / 2,
     count: b.count,
     // A bin is coloured by the level of its middle.
     level: qualityLevel((b.from + b.to) / 2)
@@ -32,4 +35,9 @@ export function describeHistogram(bars: readonly HistogramBar[]): string {
   const byLevel = new Map<QualityLevel, number>()
   for (const b of bars) byLevel.set(b.level, (byLevel.get(b.level) ?? 0) + b.count)
   return [...byLevel.entries()].filter(([, n]) => n > 0).map(([l, n]) => `${n} ${l}`).join(', ') + ` of ${total} scored clips.`
+}
+
+/** Pure: a distortion id as its words, from the pack's labels in the statistics; ids the pack no longer has keep their id. */
+export function distortionLabel(stats: Pick<LibraryStats, 'distortions'>, id: string): string {
+  return stats.distortions.find((d) => d.id === id)?.label ?? id.replace(/_/g, ' ')
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useId, useState } from 'react'
 import type { AppInfo, EngineStatus, Folder, ModelPackInfo, Settings } from '../../../shared/contract'
 import { useApi } from '../api'
 import { errorMessage } from '../app/errors'
@@ -107,8 +107,8 @@ function ModelPacks({ appInfo }: { appInfo: AppInfo | null }) {
                 <>
                   {p.description && <p>{p.description}</p>}
                   <p className={p.humanOpinionScores ? 'pack-provenance' : 'pack-provenance synthetic'}>
-                    <strong>{p.humanOpinionScores ? 'Learned from human scores. ' : 'Not trained on human opinion scores. '}</strong>
-                    {p.provenance}
+                    <strong>{provenanceHeadline(p.humanOpinionScores)} </strong>
+                    {p.provenance ?? 'The manifest does not say what it was trained on.'}
                   </p>
                   <p className="muted small">
                     {p.origin === 'builtin' ? 'Built in' : 'Imported or fine-tuned'} · licence {p.licence ?? 'not stated'} · distortions:{' '}
@@ -129,14 +129,36 @@ function ModelPacks({ appInfo }: { appInfo: AppInfo | null }) {
   )
 }
 
+/** Says plainly whether a pack's idea of quality came from people; a manifest that does not say is not a "no". */
+function provenanceHeadline(humanOpinionScores: boolean | null): string {
+  if (humanOpinionScores === null) return 'Training data not stated.'
+  return humanOpinionScores ? 'Learned from human opinion scores.' : 'Not trained on human opinion scores.'
+}
+
 function Engine() {
   const api = useApi()
   const [status, setStatus] = useState<EngineStatus | null>(null)
-  useEffect(() => {
-    api.invoke('engine.status', {}).then(setStatus, () => undefined)
+  const [error, setError] = useState<string | null>(null)
+  const load = useCallback(() => {
+    api.invoke('engine.status', {}).then(
+      (s) => {
+        setStatus(s)
+        setError(null)
+      },
+      (err: unknown) => setError(errorMessage(err))
+    )
   }, [api])
+  useEffect(load, [load])
+  // The provider is only known once a pack has loaded, which the first scoring does: look again when a job ends.
+  useEffect(() => api.on('jobs.onProgress', (j) => j.finishedAt !== null && load()), [api, load])
   return (
     <Section id="set-engine" title="Execution provider">
+      {error && (
+        <p className="form-error" role="alert">
+          Could not read the engine’s status: {error}
+        </p>
+      )}
+      {!status && !error && <p className="muted">Loading…</p>}
       {status && (
         <p>
           The model runs on <strong>{status.provider === 'cuda' ? 'the GPU (CUDA)' : status.provider === 'cpu' ? 'the CPU' : 'the CPU until the first score'}</strong>
@@ -156,6 +178,10 @@ function Engine() {
         </p>
         <pre>ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node</pre>
         <p className="muted small">
+          An install made with <code>ONNXRUNTIME_NODE_INSTALL=skip</code> (or offline) has no CUDA libraries; the command above, run with internet
+          access, adds them.
+        </p>
+        <p className="muted small">
           Without them, or when CUDA fails to start, scoring runs on the CPU and says so here. <code>vqa score --ep cuda</code> asks for the GPU
           from the command line.
         </p>
@@ -165,26 +191,20 @@ function Engine() {
 }
 
 function Scoring({ settings, update }: { settings: Settings; update: Update }) {
-  const [text, setText] = useState(settings.segmentSeconds === null ? '' : String(settings.segmentSeconds))
-  const value = parseRuleNumber(text, 0.5, 60)
   return (
     <Section id="set-scoring" title="Scoring">
       <div className="settings-row">
-        <label className="field">
-          <span>Segment length (seconds)</span>
-          <input
-            className={`text-input${value === undefined ? ' invalid' : ''}`}
-            inputMode="decimal"
-            placeholder="the pack’s own (2 s)"
-            value={text}
-            aria-invalid={value === undefined}
-            onChange={(e) => setText(e.target.value)}
-            onBlur={() => {
-              if (value !== undefined && value !== settings.segmentSeconds) void update({ segmentSeconds: value })
-            }}
-          />
-          {value === undefined && <span className="form-error small">From 0.5 to 60 seconds, or empty for the pack’s own.</span>}
-        </label>
+        <NumberField
+          // Keyed by the saved value so a change made elsewhere (another window, a preset) replaces the text.
+          key={String(settings.segmentSeconds)}
+          label="Segment length (seconds)"
+          value={settings.segmentSeconds}
+          min={0.5}
+          max={60}
+          placeholder="the pack’s own (2 s)"
+          invalidText="From 0.5 to 60 seconds, or empty for the pack’s own."
+          onSave={(v) => void update({ segmentSeconds: v })}
+        />
         <label className="field">
           <span>Scoring mode</span>
           <select className="select" value={settings.mode} onChange={(e) => void update({ mode: e.target.value === 'fast' ? 'fast' : 'full' })}>
@@ -222,9 +242,11 @@ function FlagRulesSection({ settings, update }: { settings: Settings; update: Up
           </option>
         </select>
       </label>
-      <div className="settings-row wrap">
+      {/* Three per row, the distortion rule's two values side by side. */}
+      <div className="rules-grid">
         <RuleField key={`c${rules.clipBelow}`} label="Clip score below" value={rules.clipBelow} min={1} max={5} onSave={(v) => save({ ...rules, clipBelow: v })} />
         <RuleField key={`s${rules.segmentBelow}`} label="Any segment below" value={rules.segmentBelow} min={1} max={5} onSave={(v) => save({ ...rules, segmentBelow: v })} />
+        <RuleField key={`b${rules.blackOrFrozenSeconds}`} label="Black or frozen for (seconds)" value={rules.blackOrFrozenSeconds} min={0} max={3600} onSave={(v) => save({ ...rules, blackOrFrozenSeconds: v })} />
         <RuleField
           key={`d${rules.distortion?.severity}`}
           label="Distortion severity at least"
@@ -235,44 +257,68 @@ function FlagRulesSection({ settings, update }: { settings: Settings; update: Up
         />
         <RuleField
           key={`t${rules.distortion?.seconds}`}
-          label="…for at least (seconds)"
+          label="Distortion lasting at least (seconds)"
           value={rules.distortion?.seconds ?? null}
           min={0}
           max={3600}
           disabled={rules.distortion === null}
           onSave={(v) => rules.distortion && v !== null && save({ ...rules, distortion: { ...rules.distortion, seconds: v } })}
         />
-        <RuleField key={`b${rules.blackOrFrozenSeconds}`} label="Black or frozen for (seconds)" value={rules.blackOrFrozenSeconds} min={0} max={3600} onSave={(v) => save({ ...rules, blackOrFrozenSeconds: v })} />
-        <RuleField key={`a${rules.silentSeconds}`} label="Silent audio for (seconds)" value={rules.silentSeconds ?? null} min={1} max={3600} onSave={(v) => save({ ...rules, silentSeconds: v })} />
+        <RuleField key={`a${rules.silentSeconds}`} label="Silent audio for (seconds)" value={rules.silentSeconds ?? null} min={0.5} max={3600} onSave={(v) => save({ ...rules, silentSeconds: v })} />
       </div>
       <p className="muted small">Leave a field empty to turn that rule off.</p>
     </Section>
   )
 }
 
-function RuleField({ label, value, min, max, onSave, disabled }: { label: string; value: number | null; min: number; max: number; onSave(v: number | null): void; disabled?: boolean }) {
+interface NumberFieldProps {
+  label: string
+  value: number | null
+  min: number
+  max: number
+  onSave(v: number | null): void
+  disabled?: boolean
+  placeholder?: string
+  invalidText?: string
+}
+
+function RuleField(props: NumberFieldProps) {
+  return <NumberField placeholder="off" invalidText={`From ${props.min} to ${props.max}, or empty for off.`} {...props} />
+}
+
+/** A number saved when the field is left (or on Enter); empty means null. The error is the input's description, not part of its name. */
+function NumberField({ label, value, min, max, onSave, disabled, placeholder, invalidText }: NumberFieldProps) {
+  const id = useId()
   const [text, setText] = useState(value === null ? '' : String(value))
   const parsed = parseRuleNumber(text, min, max)
   return (
-    <label className="field">
-      <span>{label}</span>
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
       <input
+        id={id}
         className={`text-input${parsed === undefined ? ' invalid' : ''}`}
         inputMode="decimal"
-        placeholder="off"
+        placeholder={placeholder}
         value={text}
         disabled={disabled}
         aria-invalid={parsed === undefined}
+        aria-describedby={parsed === undefined ? `${id}-error` : undefined}
         onChange={(e) => setText(e.target.value)}
         onBlur={() => {
           if (parsed !== undefined && parsed !== value) onSave(parsed)
         }}
         onKeyDown={(e) => {
           if (e.key === 'Enter') e.currentTarget.blur()
+          // Escape puts back the saved value, as a native field would.
+          if (e.key === 'Escape') setText(value === null ? '' : String(value))
         }}
       />
-      {parsed === undefined && <span className="form-error small">{`From ${min} to ${max}, or empty for off.`}</span>}
-    </label>
+      {parsed === undefined && (
+        <span id={`${id}-error`} className="field-error">
+          {invalidText}
+        </span>
+      )}
+    </div>
   )
 }
 
