@@ -12,18 +12,26 @@ export type WorkerMessage =
   | { type: 'cancelled' }
   | { type: 'error'; message: string }
 
-/** The built worker beside the bundle (out/main/train-worker.js), or its source under tsx (tests, development). */
-export function workerEntry(): { file: string; execArgv: string[] } {
-  const built = join(__dirname, 'train-worker.js')
-  if (existsSync(built)) return { file: built, execArgv: [] }
-  return { file: join(__dirname, 'worker.ts'), execArgv: ['--import', 'tsx'] }
+/**
+ * The built worker (out/main/train-worker.js), or its source under tsx (tests, development). In the bundle this code
+ * may sit in a shared chunk (out/main/chunks/), so the folder above is looked in too.
+ */
+export function workerEntry(here: string = __dirname): { file: string; execArgv: string[] } {
+  for (const built of [join(here, 'train-worker.js'), join(here, '..', 'train-worker.js')]) {
+    if (existsSync(built)) return { file: built, execArgv: [] }
+  }
+  return { file: join(here, 'worker.ts'), execArgv: ['--import', 'tsx'] }
 }
 
 /** Pure: a dead worker's reason in words. */
 export function deathReason(code: number | null, signal: NodeJS.Signals | null, stderrTail: string): string {
   const how =
     signal === 'SIGKILL' ? 'was killed (SIGKILL — out of memory, or killed from outside)' : signal ? `was stopped by ${signal}` : `exited with code ${code ?? '?'}`
-  const tail = stderrTail.trim().split('\n').slice(-3).join(' | ')
+  // An uncaught Node error ends with its stack and the Node version: the line that says what went wrong is the
+  // first error line of the tail, not the last lines.
+  const lines = stderrTail.trim().split('\n').map((l) => l.trim()).filter(Boolean)
+  const errorLine = lines.find((l) => /^(\w*Error\b|Error \[)/.test(l))
+  const tail = errorLine ?? lines.slice(-3).join(' | ')
   return `The training worker ${how}${tail ? `: ${tail}` : ''}. Your labels are safe; the run can be started again.`
 }
 
