@@ -240,6 +240,11 @@ export interface TableQuery {
   labelState?: 'labelled' | 'unlabelled' | 'accepted' | 'rejected' | undefined
 }
 
+/** Pure: a LIKE pattern (with ESCAPE '\\') matching text that contains `text` literally, '%' and '_' included. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
 /** Pure: the WHERE clause and its parameters. Exported so tests can check query plans. */
 export function buildWhere(
   q: Omit<TableQuery, 'offset' | 'limit' | 'sort' | 'direction'>,
@@ -310,7 +315,7 @@ export function buildWhere(
     } else {
       // The trigram index needs three characters; one or two are matched by a scan, which is quick at this size.
       where.push("(name LIKE ? ESCAPE '\\' OR rel_dir LIKE ? ESCAPE '\\')")
-      const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      const like = containsPattern(search)
       params.push(like, like)
     }
   }

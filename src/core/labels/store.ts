@@ -3,6 +3,7 @@
  * score label, count) in the same transaction, so the library table filters by label state through an index.
  */
 import type { Label, LabelInput, LabelKind, LabelRow } from '../../shared/contract'
+import { containsPattern } from '../catalog/clips'
 import type { Db } from '../catalog/database'
 
 const COLUMNS = `l.id, l.clip_id AS clipId, l.kind, l.score, l.verdict, l.distortion, l.start, l.end, l.comment, l.model,
@@ -145,7 +146,7 @@ export function listLabels(db: Db, q: LabelListQuery): { total: number; rows: La
   }
   const search = q.search?.trim()
   if (search) {
-    const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const like = containsPattern(search)
     where.push("(c.name LIKE ? ESCAPE '\\' OR c.rel_dir LIKE ? ESCAPE '\\' OR l.comment LIKE ? ESCAPE '\\' OR l.distortion LIKE ? ESCAPE '\\')")
     params.push(like, like, like, like)
   }
