@@ -222,6 +222,8 @@ export const ClipScore = z.object({
   wallMs: z.number(),
   modelMs: z.number(),
   scoredAt: z.number(),
+  /** Silent audio stretches found while scoring; null when not looked for (no audio track, or an older score). */
+  silences: z.array(z.object({ start: z.number(), end: z.number() })).nullable(),
   segments: z.array(SegmentScore)
 })
 export type ClipScore = z.infer<typeof ClipScore>
@@ -283,7 +285,10 @@ export const QueueItem = z.object({
 export type QueueItem = z.infer<typeof QueueItem>
 
 export const LibraryStats = z.object({
+  /** Readable clips; the rest of the numbers are over these. */
   clips: z.number().int(),
+  /** Files that are in the library but could not be read (not counted anywhere else). */
+  unreadable: z.number().int(),
   scored: z.number().int(),
   flagged: z.number().int(),
   labelled: z.number().int(),
@@ -482,7 +487,10 @@ export const methods = {
     }),
     output: z.object({ total: z.number().int(), rows: z.array(LabelRow) })
   },
-  'labels.add': { input: LabelInput, output: Label },
+  /** A verdict or whole-clip score replaces the clip's previous one; `replaced` is what it took out (for undo). */
+  'labels.add': { input: LabelInput, output: z.object({ label: Label, replaced: z.array(Label) }) },
+  /** Undo: puts labels back exactly as they were (id, source, times), replacing what holds their place now. */
+  'labels.restore': { input: z.strictObject({ labels: z.array(Label).min(1).max(1000) }), output: z.array(Label) },
   'labels.update': { input: z.strictObject({ id: z.number().int().min(1), ...LabelFields }), output: Label },
   /** Returns the deleted label, so the UI can undo by adding it back. */
   'labels.delete': { input: ById, output: Label },

@@ -40,7 +40,7 @@ import { getSettings, setSettings } from '../catalog/settings'
 import { deleteView, listViews, saveView } from '../catalog/views'
 import { cudaProviderInstalled } from '../engine/ort'
 import { importPack, listPacks } from '../engine/models'
-import { addLabel, deleteLabel, LabelError, listLabels, updateLabel } from '../labels/store'
+import { addLabel, deleteLabel, LabelError, listLabels, restoreLabels, updateLabel } from '../labels/store'
 import { exportLabels, importLabels } from '../labels/transfer'
 import { datasetProblem, loadLabelledClips, splitClips } from '../training/dataset'
 import { startWorker } from '../training/launch'
@@ -462,9 +462,14 @@ export function createCore(opts: CoreOptions): Core {
 
     'labels.list': async (q) => listLabels(db, q),
     'labels.add': async (input) => {
-      const label = labelOp(() => addLabel(db, input))
-      labelsChanged([label.clipId])
-      return label
+      const added = labelOp(() => addLabel(db, input))
+      labelsChanged([added.label.clipId])
+      return added
+    },
+    'labels.restore': async ({ labels }) => {
+      const restored = labelOp(() => restoreLabels(db, labels))
+      labelsChanged([...new Set(restored.map((l) => l.clipId))])
+      return restored
     },
     'labels.update': async ({ id, ...patch }) => {
       const label = labelOp(() => updateLabel(db, id, patch))

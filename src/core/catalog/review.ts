@@ -20,9 +20,11 @@ export function libraryStats(db: Db, distortionLabel: (id: string) => string): L
   const counts = db
     .prepare(
       `SELECT count(*) AS clips, count(score) AS scored, coalesce(sum(flagged), 0) AS flagged,
-         coalesce(sum(label_count > 0), 0) AS labelled FROM clips WHERE status = 'ok'`
+         coalesce(sum(label_count > 0), 0) AS labelled,
+         (SELECT count(*) FROM clips WHERE status = 'error') AS unreadable
+       FROM clips WHERE status = 'ok'`
     )
-    .get() as { clips: number; scored: number; flagged: number; labelled: number }
+    .get() as { clips: number; scored: number; flagged: number; labelled: number; unreadable: number }
   const bins = Math.round(4 / HISTOGRAM_BIN)
   const histogram = Array.from({ length: bins }, (_, i) => ({ from: 1 + i * HISTOGRAM_BIN, to: 1 + (i + 1) * HISTOGRAM_BIN, count: 0 }))
   const binRows = db

@@ -11,7 +11,7 @@ import { upsertProbed } from '../catalog/clips'
 import { PRESETS } from '../scoring/flags'
 import { ensureModelVersion, reflagBatch, saveScore } from '../scoring/store'
 import type { ModelManifest } from '../../shared/model-pack'
-import { addLabel, deleteLabel, listLabels, updateLabel } from './store'
+import { addLabel, deleteLabel, restoreLabels, listLabels, updateLabel } from './store'
 import { exportLabels, importLabels } from './transfer'
 
 const info = {
@@ -68,8 +68,8 @@ describe('labels, review queue and library statistics on an on-disk catalog', ()
 
   it('adds, updates and deletes labels, keeping the clip row in step', () => {
     const a = ids[0]!
-    const verdict = addLabel(db, { clipId: a, kind: 'verdict', verdict: 'reject', model: 'vqa-default 1.0.0' }, 1000)
-    const score = addLabel(db, { clipId: a, kind: 'score', score: 1.5 }, 1001)
+    const verdict = addLabel(db, { clipId: a, kind: 'verdict', verdict: 'reject', model: 'vqa-default 1.0.0' }, 1000).label
+    const score = addLabel(db, { clipId: a, kind: 'score', score: 1.5 }, 1001).label
     addLabel(db, { clipId: a, kind: 'distortion', distortion: 'noise', start: 0, end: 4 }, 1002)
     expect(q({ labelState: 'rejected' })).toEqual(['a.mp4'])
     expect(q({ labelState: 'labelled' })).toEqual(['a.mp4'])
@@ -77,10 +77,12 @@ describe('labels, review queue and library statistics on an on-disk catalog', ()
     let row = queryTable(db, { offset: 0, limit: 1, sort: 'score', direction: 'asc' }).rows[0]!
     expect([row.review, row.labelScore, row.labelCount]).toEqual(['rejected', 1.5, 3])
 
-    // A new verdict and a new clip score replace the old ones.
-    addLabel(db, { clipId: a, kind: 'verdict', verdict: 'accept' }, 1003)
-    addLabel(db, { clipId: a, kind: 'score', score: 2 }, 1004)
-    expect(listLabels(db, { clipId: a, offset: 0, limit: 10 }).rows.map((l) => l.kind).sort()).toEqual(['distortion', 'score', 'verdict'])
+    // A new verdict and a new clip score replace the old ones, and say what they replaced.
+    expect(addLabel(db, { clipId: a, kind: 'verdict', verdict: 'accept' }, 1003).replaced).toEqual([verdict])
+    expect(addLabel(db, { clipId: a, kind: 'score', score: 2 }, 1004).replaced).toEqual([score])
+    expect(addLabel(db, { clipId: a, kind: 'score', score: 3, start: 0, end: 1 }, 1005).replaced).toEqual([])
+    expect(listLabels(db, { clipId: a, offset: 0, limit: 10 }).rows.map((l) => l.kind).sort()).toEqual(['distortion', 'score', 'score', 'verdict'])
+    db.prepare('DELETE FROM labels WHERE clip_id = ? AND start IS NOT NULL AND kind = ?').run(a, 'score')
     expect(() => updateLabel(db, verdict.id, { verdict: 'reject' })).toThrow(/No label/)
     expect(() => deleteLabel(db, score.id)).toThrow(/No label/)
 
@@ -110,7 +112,7 @@ describe('labels, review queue and library statistics on an on-disk catalog', ()
 
   it('counts the library for the charts', () => {
     const s = libraryStats(db, (id) => id.toUpperCase())
-    expect([s.clips, s.scored, s.flagged, s.labelled]).toEqual([3, 3, 2, 1])
+    expect([s.clips, s.scored, s.flagged, s.labelled, s.unreadable]).toEqual([3, 3, 2, 1, 0])
     expect(s.histogram).toHaveLength(16)
     expect(s.histogram.reduce((a, b) => a + b.count, 0)).toBe(3)
     expect(s.histogram.find((b) => b.from <= 1.6 && 1.6 < b.to)!.count).toBe(1)
@@ -177,4 +179,22 @@ describe('labels, review queue and library statistics on an on-disk catalog', ()
     expect(deleteView(db, v.id)).toBe(true)
     expect(listViews(db)).toEqual([])
   })
+  it('restores replaced and deleted labels exactly: id, source, times, and the clip row', () => {
+    const a = ids[0]!
+    const first = addLabel(db, { clipId: a, kind: 'verdict', verdict: 'reject', source: 'import:csv' }, 500).label
+    const { label: second, replaced } = addLabel(db, { clipId: a, kind: 'verdict', verdict: 'accept' }, 600)
+    expect(replaced).toEqual([first])
+    // Undo of the second verdict: delete it, put the first back as it was.
+    deleteLabel(db, second.id)
+    expect(restoreLabels(db, replaced)).toEqual([first])
+    expect(listLabels(db, { clipId: a, kind: 'verdict', offset: 0, limit: 10 }).rows.map((l) => [l.id, l.source, l.createdAt, l.verdict])).toEqual([[first.id, 'import:csv', 500, 'reject']])
+    expect(queryTable(db, { offset: 0, limit: 10, sort: 'name', direction: 'asc' }).rows.find((r) => r.id === a)!.review).toBe('rejected')
+    // Restoring twice is a no-op; a restored verdict takes the place of whatever verdict is there now.
+    expect(restoreLabels(db, replaced)).toEqual([])
+    const third = addLabel(db, { clipId: a, kind: 'verdict', verdict: 'accept' }, 700).label
+    restoreLabels(db, [{ ...first, id: first.id + 1000 }])
+    expect(listLabels(db, { clipId: a, kind: 'verdict', offset: 0, limit: 10 }).rows.map((l) => l.id)).toEqual([first.id + 1000])
+    expect(() => deleteLabel(db, third.id)).toThrow(/No label/)
+  })
+
 })

@@ -57,15 +57,30 @@ export function refreshClipLabels(db: Db, clipId: number): void {
   ).run(clipId)
 }
 
-export function addLabel(db: Db, input: LabelInput & { source?: string }, now = Date.now()): Label {
+/** Labels a new one of this kind replaces: one verdict and one whole-clip score per clip. */
+function replacedBy(db: Db, input: Pick<LabelInput, 'clipId' | 'kind' | 'start'>): Label[] {
+  if (input.kind === 'verdict') return db.prepare(`SELECT ${COLUMNS} FROM labels l WHERE l.clip_id = ? AND l.kind = 'verdict'`).all(input.clipId) as Label[]
+  if (input.kind === 'score' && (input.start ?? null) === null)
+    return db.prepare(`SELECT ${COLUMNS} FROM labels l WHERE l.clip_id = ? AND l.kind = 'score' AND l.start IS NULL`).all(input.clipId) as Label[]
+  return []
+}
+
+function removeReplaced(db: Db, replaced: readonly Label[]): void {
+  const del = db.prepare('DELETE FROM labels WHERE id = ?')
+  for (const r of replaced) del.run(r.id)
+}
+
+/**
+ * Saves a label. A verdict or whole-clip score replaces the clip's previous one; the replaced rows are returned
+ * whole, so an undo can put back exactly what was there (`restoreLabels`), even if the caller never loaded them.
+ */
+export function addLabel(db: Db, input: LabelInput & { source?: string }, now = Date.now()): { label: Label; replaced: Label[] } {
   const problem = labelProblem(input.kind, input)
   if (problem) throw new LabelError('invalid_input', `Cannot save this label: ${problem}`)
   return db.transaction(() => {
     if (!db.prepare('SELECT 1 FROM clips WHERE id = ?').get(input.clipId)) throw new LabelError('not_found', `No clip with id ${input.clipId}`)
-    // One verdict and one whole-clip score per clip: a new one replaces the old (the UI's undo puts the old one back).
-    if (input.kind === 'verdict') db.prepare("DELETE FROM labels WHERE clip_id = ? AND kind = 'verdict'").run(input.clipId)
-    if (input.kind === 'score' && (input.start ?? null) === null)
-      db.prepare("DELETE FROM labels WHERE clip_id = ? AND kind = 'score' AND start IS NULL").run(input.clipId)
+    const replaced = replacedBy(db, input)
+    removeReplaced(db, replaced)
     const id = Number(
       db
         .prepare(
@@ -88,7 +103,34 @@ export function addLabel(db: Db, input: LabelInput & { source?: string }, now = 
         ).lastInsertRowid
     )
     refreshClipLabels(db, input.clipId)
-    return getLabel(db, id) as Label
+    return { label: getLabel(db, id) as Label, replaced }
+  })()
+}
+
+/**
+ * Undo: puts deleted or replaced labels back as they were — same id where it is free, same source and times — and
+ * removes whatever now holds their one-per-clip place. Labels of clips that no longer exist are skipped.
+ */
+export function restoreLabels(db: Db, labels: readonly Label[]): Label[] {
+  return db.transaction(() => {
+    const restored: Label[] = []
+    const clipExists = db.prepare('SELECT 1 FROM clips WHERE id = ?')
+    const idTaken = db.prepare('SELECT 1 FROM labels WHERE id = ?')
+    const insert = db.prepare(
+      `INSERT INTO labels (id, clip_id, kind, score, verdict, distortion, start, end, comment, model, source, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    )
+    for (const l of labels) {
+      const problem = labelProblem(l.kind, l)
+      if (problem) throw new LabelError('invalid_input', `Cannot restore this label: ${problem}`)
+      if (!clipExists.get(l.clipId)) continue
+      if (idTaken.get(l.id)) continue // already there: restoring twice is a no-op
+      removeReplaced(db, replacedBy(db, l))
+      insert.run(l.id, l.clipId, l.kind, l.score, l.verdict, l.distortion, l.start, l.end, l.comment, l.model, l.source, l.createdAt, l.updatedAt)
+      refreshClipLabels(db, l.clipId)
+      restored.push(getLabel(db, l.id) as Label)
+    }
+    return restored
   })()
 }
 

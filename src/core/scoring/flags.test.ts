@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { evaluateFlags, PRESETS, runs, type FlagSegment } from './flags'
+import { below, evaluateFlags, PRESETS, runs, type FlagSegment } from './flags'
 
 const seg = (start: number, score: number, severities: Record<string, number> = {}, evidence: Record<string, number> = {}): FlagSegment => ({
   start,
@@ -35,6 +35,15 @@ describe('flag rules', () => {
       ['black', 2, 4],
       ['frozen', 4, 6]
     ])
+  })
+})
+
+describe('a score next to its limit', () => {
+  it('never rounds up to the limit it is below', () => {
+    expect(below(2.5, 2.8)).toBe('2.50')
+    expect(below(2.797, 2.8)).toBe('2.797')
+    expect(below(2.7999, 2.8)).toBe('2.7999')
+    expect(below(1.996, 2)).toBe('1.996')
   })
 })
 

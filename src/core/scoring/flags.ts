@@ -36,6 +36,15 @@ export type FlagSegment = Pick<SegmentResult, 'start' | 'end' | 'score' | 'sever
 const t = formatTime
 
 /** Pure: merged runs of consecutive segments for which `pred` holds. */
+/**
+ * A score shown next to the limit it broke: two decimals, or three when two would round it up to the limit
+ * ("2.80 is below 2.8" reads as a bug; "2.797 is below 2.8" does not).
+ */
+export function below(score: number, limit: number): string {
+  for (let digits = 2; digits < 6; digits++) if (Number(score.toFixed(digits)) < limit) return score.toFixed(digits)
+  return score.toFixed(6)
+}
+
 export function runs(segments: readonly FlagSegment[], pred: (s: FlagSegment) => boolean): Array<{ start: number; end: number; segments: FlagSegment[] }> {
   const out: Array<{ start: number; end: number; segments: FlagSegment[] }> = []
   for (const s of segments) {
@@ -61,13 +70,13 @@ export function evaluateFlags(
   const reasons: FlagReason[] = []
   const end = segments.length ? segments[segments.length - 1]!.end : 0
   if (rules.clipBelow !== null && clipScore < rules.clipBelow) {
-    reasons.push({ rule: 'clip-score', message: `clip score ${clipScore.toFixed(2)} is below ${rules.clipBelow}`, start: 0, end })
+    reasons.push({ rule: 'clip-score', message: `clip score ${below(clipScore, rules.clipBelow)} is below ${rules.clipBelow}`, start: 0, end })
   }
   if (rules.segmentBelow !== null) {
     const limit = rules.segmentBelow
     for (const r of runs(segments, (s) => s.score < limit)) {
       const worst = Math.min(...r.segments.map((s) => s.score))
-      reasons.push({ rule: 'segment-score', message: `${t(r.start)}–${t(r.end)} scores ${worst.toFixed(2)} (below ${limit})`, start: r.start, end: r.end })
+      reasons.push({ rule: 'segment-score', message: `${t(r.start)}–${t(r.end)} scores ${below(worst, limit)} (below ${limit})`, start: r.start, end: r.end })
     }
   }
   if (rules.distortion) {

@@ -5,7 +5,7 @@ import type { StoredScore } from './store'
 const score: StoredScore = {
   id: 1, clipId: 1, modelId: 1, model: 'vqa-default 1.0.0', fingerprint: 'f', mode: 'full', segmentSeconds: 2, score: 2.1, levels: null,
   severities: { black: 0.9 }, summary: '<think>Worst stretch 00:02–00:04: severe black frames.</think><answer>2.10</answer>',
-  flags: [{ rule: 'black', message: 'black frames for about 2.0 s (00:02–00:04)', start: 2, end: 4 }], provider: 'cpu', wallMs: 1, modelMs: 1, scoredAt: 0,
+  flags: [{ rule: 'black', message: 'black frames for about 2.0 s (00:02–00:04)', start: 2, end: 4 }], provider: 'cpu', wallMs: 1, modelMs: 1, scoredAt: 0, silences: null,
   segments: [
     { start: 0, end: 2, score: 4.2, levels: null, severities: {}, evidence: {}, explanation: '00:00–00:02: no clear defect (4.20, good).' },
     { start: 2, end: 4, score: 1.3, levels: null, severities: { black: 0.9 }, evidence: {}, explanation: '00:02–00:04: severe black <frames>.' }

@@ -35,6 +35,10 @@ beforeAll(() => {
   mkdirSync(join(dir, 'footage'))
   clip(join(dir, 'footage', 'clean.mp4'), '', 4)
   clip(join(dir, 'footage', 'black middle.mp4'), "drawbox=c=black:t=fill:enable='between(t,2,3.99)'", 6)
+  // The same clip with sound for its first 2 s only: silence from 2 s to the end.
+  execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-i', join(dir, 'footage', 'black middle.mp4'), '-f', 'lavfi', '-i', 'sine=f=440:r=48000:d=2', '-af', 'apad',
+    '-t', '6', '-c:v', 'copy', '-c:a', 'aac', '-shortest', join(dir, 'footage', 'black middle with sound.mp4')])
+  rmSync(join(dir, 'footage', 'black middle.mp4'))
   writeFileSync(join(dir, 'footage', 'broken.mp4'), 'not a video')
   mkdirSync(join(dir, 'many'))
   for (let i = 0; i < 8; i++) clip(join(dir, 'many', `take ${i}.mp4`), `hue=h=${i * 40}`, 2)
@@ -55,8 +59,13 @@ describe('scoring through the core', () => {
       expect(job.summary).toMatch(/^2 scored with vqa-default/)
 
       const id = (name: string) => (core.db.prepare('SELECT id FROM clips WHERE name = ?').get(name) as { id: number }).id
-      const [black] = await core.handlers['clips.scores']({ id: id('black middle.mp4') })
+      const [black] = await core.handlers['clips.scores']({ id: id('black middle with sound.mp4') })
       const [clean] = await core.handlers['clips.scores']({ id: id('clean.mp4') })
+      // Silent audio is kept with the score (the timeline draws it); a clip without sound has none to look for.
+      expect(black!.silences).toHaveLength(1)
+      expect(black!.silences![0]!.start).toBeCloseTo(2, 0)
+      expect(black!.silences![0]!.end).toBeCloseTo(6, 0)
+      expect(clean!.silences).toBeNull()
       expect(black!.segments.map((s) => [s.start, s.end])).toEqual([[0, 2], [2, 4], [4, 6]])
       expect(black!.segments[1]!.severities['black']).toBeGreaterThan(0.5)
       expect(black!.segments[1]!.explanation).toMatch(/^00:02–00:04: .*black/)

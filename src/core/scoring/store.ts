@@ -141,8 +141,9 @@ export function clipsInScope(db: Db, scope: ScoreScope, modelId: number): number
   }
 }
 
-export interface StoredScore extends Omit<ScoreRecord, 'segments'> {
+export interface StoredScore extends Omit<ScoreRecord, 'segments' | 'silences'> {
   id: number
+  silences: Array<{ start: number; end: number }> | null
   model: string
   scoredAt: number
   segments: SegmentRecord[]
@@ -173,6 +174,7 @@ export function scoresOfClip(db: Db, clipId: number): StoredScore[] {
     wallMs: r['wall_ms'] as number,
     modelMs: r['model_ms'] as number,
     scoredAt: r['scored_at'] as number,
+    silences: r['silences_json'] ? (JSON.parse(r['silences_json'] as string) as Array<{ start: number; end: number }>) : null,
     segments: (segStmt.all(r['id']) as Array<Record<string, unknown>>).map((s) => ({
       start: s['start'] as number,
       end: s['end'] as number,

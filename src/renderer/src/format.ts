@@ -174,20 +174,20 @@ export function describeInterlaced(interlaced: boolean | null | undefined): stri
   return interlaced ? 'Interlaced' : 'Progressive'
 }
 
-/** A playback position: 1:05 or 1:02:03, like a player shows it (whole seconds; sub-second for short spans). */
-export function formatClock(seconds: number, precise = false): string {
-  const s = Math.max(0, seconds)
-  const whole = precise ? Math.floor(s) : Math.round(s)
+/** "00:04", "01:02:05"; a tenth is added when the time is not a whole second ("00:04.5"). */
+export function formatTimecode(seconds: number): string {
+  const t = Math.max(0, seconds)
+  const tenths = Math.round(t * 10)
+  const whole = Math.floor(tenths / 10)
+  const frac = tenths % 10
   const h = Math.floor(whole / 3600)
   const m = Math.floor((whole % 3600) / 60)
-  const sec = whole % 60
-  const frac = precise ? `.${Math.floor((s - whole) * 10)}` : ''
-  const ss = `${String(sec).padStart(2, '0')}${frac}`
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${String(m).padStart(2, '0')}:${ss}`
+  const s = whole % 60
+  const base = h > 0 ? `${pad2(h)}:${pad2(m)}:${pad2(s)}` : `${pad2(m)}:${pad2(s)}`
+  return frac ? `${base}.${frac}` : base
 }
 
-/** "00:04–00:08", the way explanations and flags write a stretch of a clip. */
+/** "00:04–00:08", the way explanations, flags, labels and the timeline write a stretch of a clip. */
 export function formatTimeRange(start: number, end: number): string {
-  const precise = end - start < 2
-  return `${formatClock(start, precise)}–${formatClock(end, precise)}`
+  return `${formatTimecode(start)}–${formatTimecode(end)}`
 }

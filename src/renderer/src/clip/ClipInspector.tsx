@@ -25,6 +25,8 @@ export interface ClipInspectorProps {
   /** The caller's labels; when absent the inspector loads the clip's own. */
   labels?: readonly Label[] | undefined
   onSelectRange?: ((start: number, end: number) => void) | undefined
+  /** The caller's idea of the selected range: null clears the timeline's selection (undefined: the timeline's own). */
+  selectedRange?: { start: number; end: number } | null | undefined
   /** Put the playhead on the worst segment when the scores arrive. */
   autoFocusWorst?: boolean | undefined
   /** Shown under the explanation card (ClipView: the file's metadata). */
@@ -39,7 +41,7 @@ const fallbackLabel = (id: string): string => {
 }
 
 export const ClipInspector = forwardRef<InspectorHandle, ClipInspectorProps>(function ClipInspector(
-  { clip, version, labels: givenLabels, onSelectRange, autoFocusWorst, aside },
+  { clip, version, labels: givenLabels, onSelectRange, selectedRange, autoFocusWorst, aside },
   ref
 ) {
   const api = useApi()
@@ -207,6 +209,7 @@ export const ClipInspector = forwardRef<InspectorHandle, ClipInspectorProps>(fun
               segments={segments}
               compare={compare ? { title: `${compare.model} · ${compare.mode}`, short: `Earlier · ${compare.mode}`, segments: compare.segments } : null}
               cuts={cuts}
+              silences={current?.silences ?? []}
               stripUrl={clip.stripUrl}
               labels={labels}
               currentTime={time}
@@ -214,6 +217,7 @@ export const ClipInspector = forwardRef<InspectorHandle, ClipInspectorProps>(fun
               distortionLabel={distortionLabel}
               onSeek={seek}
               onSelectRange={onSelectRange}
+              selected={selectedRange}
             />
           )}
         </div>

@@ -56,8 +56,16 @@ export function InsightsView({ version }: { version: number }) {
         <dl className="insights-numbers">
           <div>
             <dt>Clips</dt>
-            <dd>{formatInteger(stats.clips)}</dd>
+            <dd title={stats.unreadable ? `Readable clips; ${formatInteger(stats.unreadable)} more could not be read and are left out here` : undefined}>
+              {formatInteger(stats.clips)}
+            </dd>
           </div>
+          {stats.unreadable > 0 && (
+            <div>
+              <dt>Could not be read</dt>
+              <dd title="Left out of every number here; the Library's Status filter lists them with the reason">{formatInteger(stats.unreadable)}</dd>
+            </div>
+          )}
           <div>
             <dt>Scored</dt>
             <dd>{formatInteger(stats.scored)}</dd>

@@ -18,9 +18,11 @@ interface LabelPanelProps {
   /** Grows when the C shortcut asks for the comment box. */
   focusComment: number
   onSeek(t: number): void
+  /** Undo, when the host needs to know which clip it touched (the review queue's badges); default: the editor's. */
+  onUndo?(): void
 }
 
-export function LabelPanel({ editor, model, range, onClearRange, onVerdict, focusTag, focusComment, onSeek }: LabelPanelProps) {
+export function LabelPanel({ editor, model, range, onClearRange, onVerdict, focusTag, focusComment, onSeek, onUndo }: LabelPanelProps) {
   const distortions = useDistortions()
   const [distortion, setDistortion] = useState('')
   const [comment, setComment] = useState('')
@@ -104,7 +106,14 @@ export function LabelPanel({ editor, model, range, onClearRange, onVerdict, focu
         </p>
         <div className="label-inline">
           <select ref={tagRef} className="select" aria-label="Distortion to tag" value={distortion} onChange={(e) => setDistortion(e.target.value)} onKeyDown={(e) => {
-            if (e.key === 'Enter') void tag()
+            if (e.key === 'Enter') {
+              // Enter opens the list in some browsers; here it means "tag it".
+              e.preventDefault()
+              void tag()
+            } else if (e.key === 'Escape') {
+              // Back to the page, where the shortcuts work again.
+              e.currentTarget.blur()
+            }
           }}>
             <option value="">Choose a distortion…</option>
             {distortions.map((d) => (
@@ -148,7 +157,7 @@ export function LabelPanel({ editor, model, range, onClearRange, onVerdict, focu
       <div className="label-block">
         <div className="label-list-head">
           <h3>Labels on this clip</h3>
-          <button type="button" className="button subtle" disabled={!editor.canUndo} onClick={() => void editor.undo()} aria-keyshortcuts="u Control+z">
+          <button type="button" className="button subtle" disabled={!editor.canUndo} onClick={() => (onUndo ? onUndo() : void editor.undo())} aria-keyshortcuts="u Control+z">
             ↶ Undo
           </button>
         </div>

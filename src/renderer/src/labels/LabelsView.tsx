@@ -6,7 +6,6 @@ import { Modal } from '../app/Modal'
 import { useNotify } from '../app/Notices'
 import { useDebouncedValue } from '../app/useDebouncedValue'
 import { formatCount, formatDateTime, formatTimeRange } from '../format'
-import { asInput } from './useLabelEditor'
 import { describeLabel, formatOfFile } from './describe'
 import { useDistortions } from './useDistortions'
 import './labels.css'
@@ -58,7 +57,7 @@ export function LabelsView({ version }: { version: number }) {
       const removed = await api.invoke('labels.delete', { id: row.id })
       notify(`Deleted: ${describeLabel(removed, label)} on ${row.clipName}.`)
       setUndo(() => async () => {
-        await api.invoke('labels.add', asInput(removed))
+        await api.invoke('labels.restore', { labels: [removed] })
       })
     } catch (err) {
       notify(`Could not delete the label: ${errorMessage(err)}`, 'error')

@@ -6,6 +6,8 @@ import { useNotify } from '../app/Notices'
 
 interface UndoEntry {
   what: string
+  /** The clip the undo changes (it may no longer be the one on screen). */
+  clipId: number
   undo(): Promise<void>
 }
 
@@ -17,16 +19,12 @@ export interface LabelEditor {
   /** Saves at once; a verdict or whole-clip score replaces the previous one (and undo brings it back). */
   add(input: Omit<LabelInput, 'clipId'>, what: string): Promise<Label | null>
   remove(label: Label): Promise<void>
-  undo(): Promise<void>
+  /** Undoes the newest entry; resolves to the clip it changed, or null when nothing was undone. */
+  undo(): Promise<number | null>
   canUndo: boolean
 }
 
 const MAX_UNDO = 100
-
-/** Strip a stored label down to what labels.add takes, to put a deleted or replaced label back. */
-export function asInput(l: Label): LabelInput {
-  return { clipId: l.clipId, kind: l.kind, score: l.score, verdict: l.verdict, distortion: l.distortion, start: l.start, end: l.end, comment: l.comment, model: l.model }
-}
 
 /**
  * A clip's labels with immediate saving and an undo stack. The stack is shared across clips (`undoStack`), so
@@ -69,17 +67,16 @@ export function useLabelEditor(clipId: number | null, undoStack: RefObject<UndoE
   const add = useCallback(
     async (input: Omit<LabelInput, 'clipId'>, what: string): Promise<Label | null> => {
       if (clipId === null) return null
-      // What the new label replaces (one verdict and one whole-clip score per clip), so undo can restore it.
-      const replaced = (labels ?? []).filter(
-        (l) => (input.kind === 'verdict' && l.kind === 'verdict') || (input.kind === 'score' && (input.start ?? null) === null && l.kind === 'score' && l.start === null)
-      )
       try {
-        const label = await api.invoke('labels.add', { ...input, clipId })
+        // The core says what the new label replaced (one verdict and one whole-clip score per clip), so undo puts
+        // back exactly that — even when this clip's labels had not loaded yet.
+        const { label, replaced } = await api.invoke('labels.add', { ...input, clipId })
         push({
           what,
+          clipId,
           undo: async () => {
             await api.invoke('labels.delete', { id: label.id }).catch(() => undefined)
-            for (const r of replaced) await api.invoke('labels.add', asInput(r))
+            if (replaced.length) await api.invoke('labels.restore', { labels: replaced })
           }
         })
         await reload()
@@ -89,14 +86,14 @@ export function useLabelEditor(clipId: number | null, undoStack: RefObject<UndoE
         return null
       }
     },
-    [api, clipId, labels, notify, reload]
+    [api, clipId, notify, reload]
   )
 
   const remove = useCallback(
     async (label: Label): Promise<void> => {
       try {
         await api.invoke('labels.delete', { id: label.id })
-        push({ what: 'delete label', undo: async () => void (await api.invoke('labels.add', asInput(label))) })
+        push({ what: 'delete label', clipId: label.clipId, undo: async () => void (await api.invoke('labels.restore', { labels: [label] })) })
         await reload()
       } catch (err) {
         notify(`Could not delete the label: ${errorMessage(err)}`, 'error')
@@ -105,16 +102,21 @@ export function useLabelEditor(clipId: number | null, undoStack: RefObject<UndoE
     [api, notify, reload]
   )
 
-  const undo = useCallback(async (): Promise<void> => {
+  const undo = useCallback(async (): Promise<number | null> => {
     const entry = undoStack.current.pop()
     setCanUndo(undoStack.current.length > 0)
-    if (!entry) return notify('Nothing to undo.')
+    if (!entry) {
+      notify('Nothing to undo.')
+      return null
+    }
     try {
       await entry.undo()
       notify(`Undid: ${entry.what}.`)
       await reload()
+      return entry.clipId
     } catch (err) {
       notify(`Could not undo: ${errorMessage(err)}`, 'error')
+      return null
     }
   }, [notify, reload, undoStack])
 

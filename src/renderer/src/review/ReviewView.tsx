@@ -123,6 +123,18 @@ export function ReviewView({ clipId, version }: ReviewViewProps) {
     [editor, model, step]
   )
 
+  // An undo may reach back to a clip left behind: its queue badge is re-read from the catalog.
+  const undo = useCallback(async (): Promise<void> => {
+    const id = await editor.undo()
+    if (id === null || id === editor.clipId) return
+    try {
+      const c = await api.invoke('clips.get', { id })
+      markQueue(id, c.review === 'accepted' ? 'accept' : c.review === 'rejected' ? 'reject' : null, c.labelScore)
+    } catch {
+      // The clip is gone; its row will go with the next refresh.
+    }
+  }, [api, editor])
+
   const segmentAtPlayhead = (): { start: number; end: number } | null => {
     const t = inspector.current?.currentTime() ?? 0
     const seg = scores[0]?.segments.find((s) => t >= s.start && t < s.end) ?? scores[0]?.segments[0]
@@ -131,7 +143,8 @@ export function ReviewView({ clipId, version }: ReviewViewProps) {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (e.defaultPrevented || document.querySelector('dialog[open]')) return
+      // The shortcut overlay and dialogs own the keyboard while they are open (the overlay closes itself on ? / Esc).
+      if (e.defaultPrevented || help || document.querySelector('dialog[open]')) return
       const target = e.target as HTMLElement | null
       // Typing in a field (a comment, a select) is not a shortcut.
       if (target && (target.closest('input, textarea, select, [contenteditable="true"]') || (e.key === ' ' && target.closest('button, video')))) return
@@ -160,7 +173,7 @@ export function ReviewView({ clipId, version }: ReviewViewProps) {
           if (!range) setRange(segmentAtPlayhead())
           return setTagging((n) => n + 1)
         case 'undo':
-          return void editor.undo()
+          return void undo()
         case 'help':
           return setHelp((h) => !h)
       }
@@ -261,7 +274,7 @@ export function ReviewView({ clipId, version }: ReviewViewProps) {
               ))}
             </ul>
             <div className="review-body">
-              <ClipInspector ref={inspector} clip={clip} version={version} labels={editor.labels ?? []} onSelectRange={(start, end) => setRange({ start, end })} autoFocusWorst />
+              <ClipInspector ref={inspector} clip={clip} version={version} labels={editor.labels ?? []} onSelectRange={(start, end) => setRange({ start, end })} selectedRange={range} autoFocusWorst />
               <LabelPanel
                 editor={editor}
                 model={model}
@@ -271,6 +284,7 @@ export function ReviewView({ clipId, version }: ReviewViewProps) {
                 focusTag={tagging}
                 focusComment={commenting}
                 onSeek={(t) => inspector.current?.seek(t)}
+                onUndo={() => void undo()}
               />
             </div>
           </>
@@ -297,7 +311,7 @@ function ShortcutHelp({ onClose }: { onClose(): void }) {
     return () => window.removeEventListener('keydown', onKey)
   }, [onClose])
   return (
-    <div className="help-overlay" role="dialog" aria-label="Keyboard shortcuts" aria-modal="false">
+    <div className="help-overlay" role="dialog" aria-label="Keyboard shortcuts" aria-modal="true">
       <div className="help-card">
         <header className="help-head">
           <h2>Keyboard shortcuts</h2>

@@ -23,6 +23,9 @@ describe('review keys', () => {
     expect(reviewAction(key('r', { ctrlKey: true }))).toBeNull()
     expect(reviewAction(key('a', { altKey: true }))).toBeNull()
     expect(reviewAction(key('x'))).toBeNull()
+    // Caps Lock: the same shortcuts.
+    expect(reviewAction(key('J'))).toEqual({ type: 'next' })
+    expect(reviewAction(key('A', { shiftKey: true }))).toEqual({ type: 'verdict', verdict: 'accept' })
     expect(reviewAction(key('?', { shiftKey: true }))).toEqual({ type: 'help' })
   })
 })

@@ -41,7 +41,8 @@ export function reviewAction(e: KeyLike): ReviewAction | null {
   const score = scoreFromKey(e)
   if (score !== null) return { type: 'score', score }
   if (e.altKey) return null
-  switch (e.key) {
+  // Caps Lock (or Shift) gives 'J' rather than 'j'; the letter shortcuts mean the same either way.
+  switch (e.key.length === 1 ? e.key.toLowerCase() : e.key) {
     case 'j':
     case 'ArrowDown':
       return { type: 'next' }

@@ -107,7 +107,8 @@ function ModelPacks({ appInfo }: { appInfo: AppInfo | null }) {
                 <>
                   {p.description && <p>{p.description}</p>}
                   <p className={p.humanOpinionScores ? 'pack-provenance' : 'pack-provenance synthetic'}>
-                    <strong>{provenanceHeadline(p.humanOpinionScores)} </strong>
+                    {/* The headline is the manifest's yes/no; a summary that already says it is not repeated. */}
+                    {!(p.provenance && /human (opinion|rating|score)/i.test(p.provenance)) && <strong>{provenanceHeadline(p.humanOpinionScores)} </strong>}
                     {p.provenance ?? 'The manifest does not say what it was trained on.'}
                   </p>
                   <p className="muted small">

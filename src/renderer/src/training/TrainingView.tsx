@@ -232,9 +232,11 @@ function RunCard({ run, onChanged }: { run: TrainingRun; onChanged(): void }) {
           {run.error}
         </p>
       )}
-      <p className="muted small">
-        {run.trainClips ? `${run.trainClips} clips to train on, ${run.validationClips} held out to check the result.` : 'Splitting your labels…'}
-      </p>
+      {run.trainClips ? (
+        <p className="muted small">{`${run.trainClips} clips to train on, ${run.validationClips} held out to check the result.`}</p>
+      ) : run.state === 'queued' || run.state === 'preparing' ? (
+        <p className="muted small">Splitting your labels…</p>
+      ) : null}
       {run.curves.length > 0 && (
         <div className="run-charts">
           <figure aria-label={`Run ${run.id}: mean reward per step`}>

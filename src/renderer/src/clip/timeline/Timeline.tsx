@@ -40,6 +40,8 @@ export interface TimelineProps {
   segments: readonly Segment[]
   compare?: TimelineCompare | null
   cuts: readonly number[]
+  /** Silent audio stretches (a lane of their own when there are any). */
+  silences?: readonly TimeRange[] | undefined
   stripUrl?: string | undefined
   labels: readonly Label[]
   currentTime: number
@@ -47,15 +49,18 @@ export interface TimelineProps {
   distortionLabel(id: string): string
   onSeek(t: number): void
   onSelectRange?: ((start: number, end: number) => void) | undefined
+  /** The parent's selection, when it keeps one: a tag saved or "clear" (null), or T on the current segment. */
+  selected?: TimeRange | null | undefined
 }
 
 const ZOOM_STEP = 2
+const NO_RANGES: readonly TimeRange[] = []
 /** Thumbnail tiles shown at the lane's height with the sprite's 16:9. */
 const THUMB_H = 36
 const THUMB_W = 64
 
 export function Timeline(props: TimelineProps) {
-  const { duration, segments, compare, cuts, stripUrl, labels, currentTime, playing, distortionLabel, onSeek, onSelectRange } = props
+  const { duration, segments, compare, cuts, silences = NO_RANGES, stripUrl, labels, currentTime, playing, distortionLabel, onSeek, onSelectRange, selected } = props
   const lanesRef = useRef<HTMLDivElement>(null)
   const trackRef = useRef<HTMLDivElement>(null)
   const [width, setWidth] = useState(0)
@@ -72,6 +77,15 @@ export function Timeline(props: TimelineProps) {
     setView(fitView(duration))
     setSelection(null)
   }
+
+  // Keyed on the range's values, not the object's identity, so a parent re-render does not undo a fresh drag.
+  const controlled = selected !== undefined
+  const selStart = selected?.start
+  const selEnd = selected?.end
+  useEffect(() => {
+    if (!controlled) return
+    setSelection(selStart === undefined || selEnd === undefined ? null : { start: selStart, end: selEnd })
+  }, [controlled, selStart, selEnd])
 
   useLayoutEffect(() => {
     const el = lanesRef.current
@@ -198,9 +212,10 @@ export function Timeline(props: TimelineProps) {
       { key: 'score', label: 'Score', className: 'tl-score' },
       ...(compare ? [{ key: 'compare', label: compare.short, className: 'tl-compare', title: `Earlier score: ${compare.title}` }] : []),
       ...lanes.map((id) => ({ key: `d-${id}`, label: distortionLabel(id), className: 'tl-distortion' })),
+      ...(silences.length ? [{ key: 'silent', label: 'Silent audio', className: 'tl-distortion' }] : []),
       { key: 'labels', label: 'Your labels', className: 'tl-labels' }
     ],
-    [stripUrl, stripOk, compare, lanes, distortionLabel]
+    [stripUrl, stripOk, compare, lanes, distortionLabel, silences.length]
   )
 
   // The lanes do not depend on the playhead: memoised, a long clip's thousands of segments are not re-rendered on
@@ -270,6 +285,12 @@ export function Timeline(props: TimelineProps) {
           )
         })
       }
+      if (key === 'silent')
+        return silences.map((r, i) =>
+          visible(r) ? (
+            <div key={i} className="tl-sev strong tl-silent" role="listitem" aria-label={`${formatRange(r)}: silent audio`} title={`Silent audio at ${formatRange(r)}`} style={box(r.start, r.end)} />
+          ) : null
+        )
       if (key === 'labels')
         return rangedLabels.map((l) =>
           visible({ start: l.start!, end: l.end! }) ? (
@@ -285,7 +306,7 @@ export function Timeline(props: TimelineProps) {
         {laneBody(h.key)}
       </div>
     ))
-  }, [heads, view, width, segments, compare, rangedLabels, stripOk, stripUrl, hoverIndex, distortionLabel, duration])
+  }, [heads, view, width, segments, compare, silences, rangedLabels, stripOk, stripUrl, hoverIndex, distortionLabel, duration])
 
   const thumb = scrollThumb(view, duration, Math.max(1, (trackRef.current?.clientWidth ?? width) || 1))
   const onThumbDown = (e: PointerEvent<HTMLDivElement>): void => {

@@ -3,6 +3,7 @@
  * seconds ({start, span}); the lane's pixel width maps it linearly. Zoom and pan only ever produce clamped views, so
  * the component never has to repair one.
  */
+import { formatTimecode, formatTimeRange } from '../../format'
 
 export interface TimeView {
   /** First visible second. */
@@ -184,21 +185,8 @@ export function thumbSlots(view: TimeView, width: number, thumbWidth: number, fr
   return out
 }
 
-const pad2 = (n: number): string => String(n).padStart(2, '0')
-
-/** "00:04", "01:02:05"; a tenth is added when the time is not a whole second ("00:04.5"). */
-export function formatTimecode(seconds: number): string {
-  const t = Math.max(0, seconds)
-  const tenths = Math.round(t * 10)
-  const whole = Math.floor(tenths / 10)
-  const frac = tenths % 10
-  const h = Math.floor(whole / 3600)
-  const m = Math.floor((whole % 3600) / 60)
-  const s = whole % 60
-  const base = h > 0 ? `${pad2(h)}:${pad2(m)}:${pad2(s)}` : `${pad2(m)}:${pad2(s)}`
-  return frac ? `${base}.${frac}` : base
-}
-
+/** One way to write times and ranges across the app (format.ts); the timeline takes its ranges as objects. */
+export { formatTimecode }
 export function formatRange(r: TimeRange): string {
-  return `${formatTimecode(r.start)}–${formatTimecode(r.end)}`
+  return formatTimeRange(r.start, r.end)
 }
