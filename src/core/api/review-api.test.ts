@@ -41,11 +41,16 @@ describe('review API', () => {
 
   it('saves labels and tells every window', async () => {
     events.length = 0
-    const label = (await call('labels.add', { clipId: 1, kind: 'comment', comment: 'check audio' })) as { id: number }
+    const { label } = (await call('labels.add', { clipId: 1, kind: 'comment', comment: 'check audio' })) as { label: { id: number } }
     expect(events.map((e) => e.event)).toEqual(['labels.onDidChange', 'library.onDidChange'])
     expect((await call('labels.list', { clipId: 1 })) as { total: number }).toMatchObject({ total: 1 })
-    await call('labels.delete', { id: label.id })
+    const deleted = await call('labels.delete', { id: label.id })
     expect((await call('labels.list', {})) as { total: number }).toMatchObject({ total: 0 })
+    // Undo of the delete: the label comes back as it was, and the windows hear of it.
+    events.length = 0
+    expect(await call('labels.restore', { labels: [deleted] })).toEqual([deleted])
+    expect(events.map((e) => e.event)).toContain('labels.onDidChange')
+    await call('labels.delete', { id: label.id })
   })
 
   it('changes settings, announces them, and re-flags scored clips in a job when the rules change', async () => {

@@ -61,6 +61,10 @@ export interface AnalyzeOptions {
   /** Fast triage: per segment, measure only `windowSeconds` of frames, starting at a keyframe inside the segment
    *  where there is one (a seek there costs no decoding), else from its middle (an exact seek). */
   fast?: { windowSeconds: number; duration: number; keyframes: readonly number[] }
+  /** Segments on the plain time grid, not snapped to scene cuts (datasets whose targets sit on that grid). */
+  noSnap?: boolean
+  /** The scene cuts found while decoding (full mode), once the file is done. */
+  onSceneCuts?: (cuts: number[]) => void
 }
 
 export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string, geometry: SourceGeometry, opts: AnalyzeOptions = {}): Promise<SegmentResult[]> {
@@ -89,7 +93,12 @@ export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string
     opts.onSegment?.(result)
   }
   if (!opts.fast) {
-    await sampleSegments(ffmpeg, file, geometry, manifest.views, seconds, scoreSegment, { signal: opts.signal, threads: opts.threads })
+    const { cuts } = await sampleSegments(ffmpeg, file, geometry, manifest.views, seconds, scoreSegment, {
+      signal: opts.signal,
+      threads: opts.threads,
+      ...(opts.noSnap ? { noSnap: true } : {})
+    })
+    opts.onSceneCuts?.(cuts)
     return results
   }
   const { windowSeconds, duration, keyframes } = opts.fast

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -46,9 +47,12 @@ describe('sampler maths', () => {
     // Seeking and the duration bound the input, so every output pipe stops together.
     const windowed = samplerArgs('/v/a.mp4', { width: 1280, height: 720, fps: 25 }, views, { start: 4, duration: 0.6, keyframeSeek: true })
     expect(windowed.slice(windowed.indexOf('-noaccurate_seek'), windowed.indexOf('-i') + 2)).toEqual(['-noaccurate_seek', '-ss', '4.000', '-t', '0.600', '-i', 'file:/v/a.mp4'])
-    expect(args.filter((a) => a === 'passthrough')).toHaveLength(2)
+    // Two views and the timestamps output (framecrc in milliseconds); fast mode's windows carry no timestamps.
+    expect(args.filter((a) => a === 'passthrough')).toHaveLength(3)
     expect(args).toContain('pipe:1')
     expect(args).toContain('pipe:3')
+    expect(args.slice(args.indexOf('pipe:3') + 1)).toEqual(['-map', '[ts]', '-fps_mode', 'passthrough', '-enc_time_base', '1:1000', '-f', 'framecrc', 'pipe:4'])
+    expect(samplerArgs('/v/a.mp4', { width: 1280, height: 720, fps: 25 }, views, { windows: [{ start: 0, keyframeSeek: true }] })).not.toContain('framecrc')
     const { graph } = samplerFilter({ width: 1280, height: 720, fps: 50 }, views, 2)
     expect(graph).toMatch(/^\[0:v\]select=not\(mod\(n\\,2\)\)\\?,/)
     expect(graph).toContain('xstack=inputs=16')
@@ -109,6 +113,39 @@ describe('sampling real clips', () => {
     expect(segs.map((s) => [s.start, s.end])).toEqual([[0, 2], [2, 4.8]])
     expect(segs[0]!.frames['frag']![0]!.length).toBe(256 * 256)
     expect(segs[0]!.frames['glob']![0]!.length).toBe(90 * 160 * 3)
+  })
+
+  it('ends segments at scene cuts, and keeps one still per segment', async () => {
+    const still = View.parse({ name: 'still', kind: 'resize', size: [36, 64], fit: 'stretch', frames: 1, sampling: 'uniform', fixedCount: true, maxFps: 30, pixelFormat: 'gray', layout: 'TCHW', dtype: 'uint8' })
+    const a = await makeClip(join(dir, 'shot-a.mp4'), { seconds: 2.7, width: 320, height: 180, fps: 25 })
+    const file = join(dir, 'two shots.mp4')
+    execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-i', a, '-f', 'lavfi', '-i', 'mandelbrot=s=320x180:r=25', '-filter_complex', '[1:v]trim=duration=2.5,format=yuv420p,setsar=1[b];[0:v]format=yuv420p,setsar=1[a];[a][b]concat=n=2:v=1[v]', '-map', '[v]', '-c:v', 'libx264', '-preset', 'ultrafast', file])
+    const segs: SegmentFrames[] = []
+    const res = await sampleSegments(ffmpeg, file, { width: 320, height: 180, fps: 25 }, [...views, still], 2, async (s) => void segs.push(s))
+    // makeClip rounds 2.7 s to whole frames (2.72 s): the cut is where the first shot really ends.
+    expect(segs).toHaveLength(2)
+    expect(segs[0]!.end).toBeCloseTo(2.72, 2)
+    expect(segs[1]!.start).toBe(segs[0]!.end)
+    expect(segs[1]!.end).toBeCloseTo(5.22, 1)
+    expect(res.cuts).toEqual([segs[0]!.end])
+    expect(segs.map((s) => s.frames['still']!.length)).toEqual([1, 1])
+    // Without snapping (datasets whose targets sit on the plain grid), the same clip is cut every 2 s.
+    const plain: SegmentFrames[] = []
+    await sampleSegments(ffmpeg, file, { width: 320, height: 180, fps: 25 }, views, 2, async (s) => void plain.push(s), { noSnap: true })
+    expect(plain.map((s) => s.start)).toEqual([0, 2, 4])
+  })
+
+  it('times variable-frame-rate video by its timestamps, not its average rate', async () => {
+    const file = join(dir, 'vfr.mp4')
+    // 50 frames at 25 fps, then 25 frames at 12.5 fps: the average rate (18.9 fps) would put the 2 s mark at frame 38.
+    execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=25', '-frames:v', '75', '-vf', "setpts='if(lt(N,50),N/25,2+(N-50)/12.5)/TB'", '-fps_mode', 'vfr', '-c:v', 'libx264', '-preset', 'ultrafast', file])
+    const info = await probeFile(ffprobe, file)
+    const segs: SegmentFrames[] = []
+    await sampleSegments(ffmpeg, file, { width: 320, height: 180, fps: info.fps ?? 25 }, views, 2, async (s) => void segs.push(s))
+    expect(segs.map((s) => s.frames['frag']!.length)).toEqual([50, 25])
+    expect(segs[0]!.end).toBe(2)
+    expect(segs[1]!.start).toBe(2)
+    expect(segs[1]!.end).toBeCloseTo(4, 1)
   })
 
   it('handles tiny, rotated, 10-bit and 50 fps sources', async () => {

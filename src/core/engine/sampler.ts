@@ -10,6 +10,10 @@ import { spawn } from 'node:child_process'
 import type { Readable } from 'node:stream'
 import type { View } from '../../shared/model-pack'
 import type { TensorIn } from './ort'
+import { FrameClock, nextSegmentLength, sceneScore } from './segmenting'
+
+/** A frame whose scene score (segmenting.ts) is above this starts a new shot — the same threshold as media/scenes.ts. */
+export const SCENE_CUT_SCORE = 0.3
 
 export interface SourceGeometry {
   /** Display size, after rotation (ffmpeg auto-rotates when decoding). */
@@ -66,17 +70,30 @@ export function isSparse(view: View): boolean {
   return view.sampling === 'uniform' && view.frames === 1
 }
 
-/** Pure: which stepped frame of each segment a sparse view takes (a quarter in, so even a short tail has it). */
-export function sparseOffset(perSegment: number): number {
-  return Math.floor(perSegment / 4)
+/**
+ * Pure: a sparse view takes every `stride`-th stepped frame — four per nominal segment — and each segment uses the
+ * one nearest a quarter of its way in. Segments move to scene cuts and follow real timestamps, so they do not sit on
+ * a fixed frame grid that one frame per segment could be chosen from inside ffmpeg.
+ */
+export function sparseStride(perSegment: number): number {
+  return Math.max(1, Math.floor(perSegment / 4))
 }
+
+/** Pure: which of the sparse frames (stepped indices `k · stride`, k = 0, 1, …) segment [first, first + take) uses. */
+export function sparsePick(first: number, take: number, stride: number): number {
+  return Math.floor((first + Math.floor(take / 4)) / stride)
+}
+
+/** The timestamps output: tiny frames whose only purpose is their presentation times (framecrc lines). */
+const TIMESTAMP_LABEL = 'ts'
 
 export function samplerFilter(
   src: SourceGeometry,
   views: readonly View[],
   step: number,
   perSegment = 60,
-  source = '[0:v]'
+  source = '[0:v]',
+  timestamps = false
 ): { graph: string; outputs: string[] } {
   const parts: string[] = []
   const outs = views.map((_, i) => `out${i}`)
@@ -90,11 +107,14 @@ export function samplerFilter(
   const H = up > 1 ? Math.ceil((src.height * up) / 2) * 2 : src.height
   const base = up > 1 ? `scale=${W}:${H}:flags=bicubic,` : ''
   const tonemap = src.hdr ? HDR_TO_SDR : ''
-  parts.push(`${source}${select}${tonemap}${base}setsar=1,split=${views.length}${views.map((_, i) => `[v${i}]`).join('')}`)
+  const branches = views.length + (timestamps ? 1 : 0)
+  parts.push(`${source}${select}${tonemap}${base}setsar=1,split=${branches}${views.map((_, i) => `[v${i}]`).join('')}${timestamps ? '[vts]' : ''}`)
+  // 8×8 nearest-neighbour: the cheapest frame that still carries its timestamp out of ffmpeg.
+  if (timestamps) parts.push(`[vts]scale=8:8:flags=neighbor,format=gray[${TIMESTAMP_LABEL}]`)
   views.forEach((view, i) => {
     const fmt = view.pixelFormat === 'gray' ? 'gray' : 'rgb24'
     // Frame 0 too, so that a clip shorter than the offset still has one (see sampleSegments).
-    const pickOne = isSparse(view) ? `select=${esc(`eq(mod(n,${perSegment}),${sparseOffset(perSegment)})+eq(n,0)`)},` : ''
+    const pickOne = isSparse(view) ? `select=${esc(`not(mod(n,${sparseStride(perSegment)}))`)},` : ''
     if (view.kind === 'resize') {
       const [h, w] = view.size
       const fit =
@@ -121,7 +141,7 @@ export function samplerFilter(
     const layout = rects.map((_, k) => `${(k % cols) * pw}_${Math.floor(k / cols) * ph}`).join('|')
     parts.push(`${rects.map((_, k) => `[c${i}_${k}]`).join('')}xstack=inputs=${rects.length}:layout=${layout},format=${fmt}[${outs[i]}]`)
   })
-  return { graph: parts.join(';'), outputs: outs }
+  return { graph: parts.join(';'), outputs: timestamps ? [...outs, TIMESTAMP_LABEL] : outs }
 }
 
 /** Bytes of one frame of a view as ffmpeg writes it. */
@@ -171,11 +191,15 @@ export function samplerArgs(
       `;${opts.windows.map((_, i) => `[w${i}]`).join('')}concat=n=${opts.windows.length}:v=1:a=0[cat];`
     source = '[cat]'
   } else input(opts.start, opts.duration, opts.keyframeSeek)
-  const { graph, outputs } = samplerFilter(src, views, step, perSegment, source)
+  // Fast mode's windows are concatenated with rebased times, so only a whole-file decode reports timestamps.
+  const timestamps = !opts.windows?.length
+  const { graph, outputs } = samplerFilter(src, views, step, perSegment, source, timestamps)
   args.push('-filter_complex', prefix + graph)
   outputs.forEach((o, i) => {
+    const pipe = i === 0 ? 'pipe:1' : `pipe:${i + 2}`
     // passthrough: never duplicate or drop frames to fit a rate — a made-up repeat would read as a freeze.
-    args.push('-map', `[${o}]`, '-fps_mode', 'passthrough', '-f', 'rawvideo', i === 0 ? 'pipe:1' : `pipe:${i + 2}`)
+    if (o === TIMESTAMP_LABEL) args.push('-map', `[${o}]`, '-fps_mode', 'passthrough', '-enc_time_base', '1:1000', '-f', 'framecrc', pipe)
+    else args.push('-map', `[${o}]`, '-fps_mode', 'passthrough', '-f', 'rawvideo', pipe)
   })
   return args
 }
@@ -254,9 +278,23 @@ export class DecodeError extends Error {
   }
 }
 
+/** Which dense view the scene-cut detector reads: a downscaled whole frame when the pack has one. */
+export function cutDetectorView(views: readonly View[]): number {
+  const dense = views.map((v, i) => [v, i] as const).filter(([v]) => !isSparse(v))
+  return (dense.find(([v]) => v.kind === 'resize') ?? dense[0])?.[1] ?? -1
+}
+
+export interface SampleResult {
+  frames: number
+  segments: number
+  /** Scene cuts found while decoding (seconds from the first frame); empty in fast mode. */
+  cuts: number[]
+}
+
 /**
  * Decodes `file` once and calls `onSegment` for each complete segment (awaited: decoding waits while a segment is
- * being scored, which bounds memory). Segment boundaries come from the stepped frame count and the source rate.
+ * being scored, which bounds memory). Segment boundaries follow the frames' real timestamps and snap to scene cuts
+ * (segmenting.ts); in fast mode each window is one segment.
  */
 export async function sampleSegments(
   ffmpeg: string,
@@ -265,8 +303,17 @@ export async function sampleSegments(
   views: readonly View[],
   segmentSeconds: number,
   onSegment: (s: SegmentFrames) => Promise<void>,
-  opts: { signal?: AbortSignal; threads?: number; start?: number; duration?: number; keyframeSeek?: boolean; windows?: readonly SampleWindow[] } = {}
-): Promise<{ frames: number; segments: number }> {
+  opts: {
+    signal?: AbortSignal
+    threads?: number
+    start?: number
+    duration?: number
+    keyframeSeek?: boolean
+    windows?: readonly SampleWindow[]
+    /** Segments on the plain time grid, ignoring scene cuts (datasets whose targets are on that grid). */
+    noSnap?: boolean
+  } = {}
+): Promise<SampleResult> {
   if (opts.signal?.aborted) throw new DOMException('Aborted', 'AbortError')
   const step = frameStep(src.fps, views)
   const args = samplerArgs(file, src, views, {
@@ -277,7 +324,9 @@ export async function sampleSegments(
     ...(opts.keyframeSeek ? { keyframeSeek: true } : {}),
     ...(opts.windows ? { windows: opts.windows } : {})
   })
-  const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...views.slice(1).map(() => 'pipe' as const)]
+  const windowed = Boolean(opts.windows?.length)
+  const outputs = views.length + (windowed ? 0 : 1)
+  const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...Array.from({ length: outputs - 1 }, () => 'pipe' as const)]
   const child = spawn(ffmpeg, args, { stdio })
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => {
@@ -287,19 +336,32 @@ export async function sampleSegments(
     child.kill('SIGKILL')
   }
   opts.signal?.addEventListener('abort', onAbort, { once: true })
-  const streams = views.map((_, i) => child.stdio[i === 0 ? 1 : i + 2] as Readable)
+  const pipeOf = (i: number): Readable => child.stdio[i === 0 ? 1 : i + 2] as Readable
+  const streams = views.map((_, i) => pipeOf(i))
+  const tsStream = windowed ? null : pipeOf(views.length)
   const sizes = views.map(frameBytes)
   const perSegment = framesPerSegment(src.fps, step, segmentSeconds)
+  const stride = sparseStride(perSegment)
   const sparse = views.map(isSparse)
-  // Sparse streams carry frame 0 first and then one frame per segment, unless the offset is 0 (then frame 0 is it).
-  const sparseShift = sparseOffset(perSegment) === 0 ? 0 : 1
-  const dropped = views.map(() => 0)
+  const detector = opts.noSnap || windowed ? -1 : cutDetectorView(views)
   const dt = step / src.fps
 
   // Each view's stream is cut into frames; a segment is emitted once every view has delivered its frames.
   const queues: Uint8Array[][] = views.map(() => [])
   const partial: Array<Buffer[]> = views.map(() => [])
   const partialBytes = views.map(() => 0)
+  /** Per sparse view, frames already passed: the one at queue position p has stepped index (dropped + p) · stride. */
+  const sparseDropped = views.map(() => 0)
+  const lastSparse: Array<Uint8Array | undefined> = views.map(() => undefined)
+  /** Per queued dense frame: its time (from the timestamps output) and whether it starts a new shot. */
+  const times: number[] = []
+  const cutFlags: boolean[] = []
+  const clock = new FrameClock()
+  let tsPartial = ''
+  let lastDuration = dt
+  let prevFrame: Uint8Array | null = null
+  let prevMafd: number | null = null
+  const cuts: number[] = []
   let segmentIndex = 0
   let total = 0
   let chain: Promise<void> = Promise.resolve()
@@ -308,39 +370,53 @@ export async function sampleSegments(
 
   const flush = (final: boolean): void => {
     for (;;) {
-      const ready = Math.min(...queues.filter((_, i) => !sparse[i]).map((q) => q.length))
-      // A full segment goes out only once half of the next one is there too, so the clip's tail (under half a
-      // segment) joins the last segment instead of becoming a sliver too short to measure motion in.
-      let take: number
-      if (opts.windows && ready >= perSegment) take = perSegment
-      else if (ready >= perSegment * 1.5) take = perSegment
-      else if (final && ready > 0) take = ready
-      else return
+      let ready = Math.min(...queues.filter((_, i) => !sparse[i]).map((q) => q.length))
+      if (tsStream) ready = Math.min(ready, times.length)
+      if (detector >= 0) ready = Math.min(ready, cutFlags.length)
+      let take: number | null
+      if (windowed) take = ready >= perSegment ? perSegment : final && ready > 0 ? ready : null
+      else {
+        const t = tsStream ? times.slice(0, ready) : Array.from({ length: ready }, (_, k) => (total + k) * dt)
+        const end = final && ready > 0 ? t[ready - 1]! + lastDuration : undefined
+        take = nextSegmentLength(t, detector >= 0 ? cutFlags.slice(0, ready) : [], segmentSeconds, final, end)
+      }
+      if (take === null || take <= 0) return
       const index = segmentIndex
+      const first = total
+      const want = sparsePick(first, take, stride)
       // A sparse view's frame for this segment may still be in the pipe while the dense ones are complete: wait.
-      if (!final && sparse.some((sp, i) => sp && queues[i]!.length + dropped[i]! < index + 1 + sparseShift)) return
+      if (!final && sparse.some((sp, i) => sp && queues[i]!.length + sparseDropped[i]! <= want)) return
       const frames: Record<string, Uint8Array[]> = {}
       views.forEach((v, i) => {
-        if (sparse[i]) {
-          // Frames of earlier segments are dropped; the one used stays as the fallback for a tail without its own.
-          const q = queues[i]!
-          const rel = Math.max(0, Math.min(index + sparseShift - dropped[i]!, q.length - 1))
-          const f = q[rel]
-          if (rel > 0) {
-            q.splice(0, rel)
-            dropped[i] = dropped[i]! + rel
-          }
-          frames[v.name] = f ? [f] : []
-        } else frames[v.name] = queues[i]!.splice(0, take)
+        if (!sparse[i]) {
+          frames[v.name] = queues[i]!.splice(0, take)
+          return
+        }
+        const q = queues[i]!
+        const rel = Math.min(want - sparseDropped[i]!, q.length - 1)
+        // A short tail may have no frame of its own: it reuses the last one used.
+        const f = rel >= 0 ? q[rel] : lastSparse[i]
+        if (rel > 0) {
+          q.splice(0, rel)
+          sparseDropped[i]! += rel
+        }
+        lastSparse[i] = f
+        frames[v.name] = f ? [f] : []
       })
+      const timeOf = (k: number): number => (tsStream ? times[k]! : (first + k) * dt)
+      for (let k = 1; k < take; k++) if (cutFlags[k]) cuts.push(timeOf(k))
+      if (index > 0 && cutFlags[0]) cuts.push(timeOf(0))
+      const start = timeOf(0)
+      const end = tsStream ? (take < times.length ? times[take]! : times[take - 1]! + lastDuration) : (first + take) * dt
+      if (tsStream) times.splice(0, take)
+      if (detector >= 0) cutFlags.splice(0, take)
       segmentIndex++
-      const first = total
-      const seg: SegmentFrames = { index, start: first * dt, end: (first + take) * dt, frames, step }
+      const seg: SegmentFrames = { index, start, end, frames, step }
       total += take
       // Back-pressure: decoding runs one segment ahead of scoring (so the two overlap on separate cores) and then
       // waits; at most MAX_AHEAD segments, plus what sits in the pipes, are ever in memory.
       pending++
-      if (pending >= MAX_AHEAD) streams.forEach((s) => s.pause())
+      if (pending >= MAX_AHEAD) [...streams, ...(tsStream ? [tsStream] : [])].forEach((s) => s.pause())
       chain = chain
         .then(() => (failure ? undefined : onSegment(seg)))
         .catch((err: unknown) => {
@@ -348,10 +424,23 @@ export async function sampleSegments(
           child.kill('SIGKILL')
         })
         .finally(() => {
-          if (--pending < MAX_AHEAD) streams.forEach((s) => s.resume())
+          if (--pending < MAX_AHEAD) [...streams, ...(tsStream ? [tsStream] : [])].forEach((s) => s.resume())
         })
     }
   }
+
+  tsStream?.setEncoding('latin1')
+  tsStream?.on('data', (chunk: string) => {
+    const lines = (tsPartial + chunk).split('\n')
+    tsPartial = lines.pop() ?? ''
+    for (const line of lines) {
+      const r = clock.line(line)
+      if (!r) continue
+      times.push(r[0])
+      if (r[1] > 0) lastDuration = r[1]
+    }
+    flush(false)
+  })
 
   streams.forEach((s, i) => {
     s.on('data', (chunk: Buffer) => {
@@ -362,7 +451,18 @@ export async function sampleSegments(
       const buf = Buffer.concat(partial[i]!)
       let off = 0
       while (buf.length - off >= size) {
-        queues[i]!.push(new Uint8Array(buf.subarray(off, off + size)))
+        const frame = new Uint8Array(buf.subarray(off, off + size))
+        queues[i]!.push(frame)
+        if (i === detector) {
+          let cut = false
+          if (prevFrame) {
+            const r = sceneScore(prevFrame, frame, prevMafd)
+            prevMafd = r.mafd
+            cut = r.score > SCENE_CUT_SCORE
+          }
+          prevFrame = frame
+          cutFlags.push(cut)
+        }
         off += size
       }
       partial[i] = off < buf.length ? [buf.subarray(off)] : []
@@ -381,6 +481,11 @@ export async function sampleSegments(
     await chain.catch(() => undefined)
     throw new DOMException('Aborted', 'AbortError')
   }
+  if (tsPartial) {
+    const r = clock.line(tsPartial)
+    if (r) times.push(r[0])
+    tsPartial = ''
+  }
   if (!failure) flush(true)
   await chain
   if (failure) throw failure
@@ -389,5 +494,5 @@ export async function sampleSegments(
     throw new DecodeError(`ffmpeg could not decode the video${last ? `: ${last}` : ''}`, stderr)
   }
   if (total === 0) throw new DecodeError('ffmpeg decoded no frames from this file', stderr)
-  return { frames: total, segments: segmentIndex }
+  return { frames: total, segments: segmentIndex, cuts }
 }

@@ -67,8 +67,10 @@ export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clip
             }
           }
         }
+        let sceneCuts: number[] | undefined
         const segs = await analyzeFile(timedPack, opts.ffmpeg, clip.path, geometry, {
           segmentSeconds: opts.segmentSeconds,
+          onSceneCuts: (cuts) => (sceneCuts = cuts),
           ...(opts.signal ? { signal: opts.signal } : {}),
           ...(opts.mode === 'fast' && clip.duration
             ? { fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: clip.duration, keyframes: await listKeyframes(opts.ffprobe, clip.path, opts.signal ? { signal: opts.signal } : {}) } }
@@ -102,6 +104,7 @@ export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clip
           summary: reasoning,
           flags: evaluateFlags(opts.flagRules, score, segs, silences ?? []),
           silences,
+          ...(sceneCuts ? { sceneCuts } : {}),
           provider: opts.provider,
           wallMs: performance.now() - t0,
           modelMs,

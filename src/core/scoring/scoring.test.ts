@@ -39,6 +39,10 @@ beforeAll(() => {
   execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-i', join(dir, 'footage', 'black middle.mp4'), '-f', 'lavfi', '-i', 'sine=f=440:r=48000:d=2', '-af', 'apad',
     '-t', '6', '-c:v', 'copy', '-c:a', 'aac', '-shortest', join(dir, 'footage', 'black middle with sound.mp4')])
   rmSync(join(dir, 'footage', 'black middle.mp4'))
+  // Two shots: 2.6 s of one picture, then 2.4 s of another.
+  execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=25:d=2.6', '-f', 'lavfi', '-i', 'mandelbrot=s=320x180:r=25',
+    '-filter_complex', '[1:v]trim=duration=2.4,format=yuv420p,setsar=1[b];[0:v]format=yuv420p,setsar=1[a];[a][b]concat=n=2:v=1[v]', '-map', '[v]',
+    '-c:v', 'libx264', '-crf', '14', join(dir, 'footage', 'two shots.mp4')])
   writeFileSync(join(dir, 'footage', 'broken.mp4'), 'not a video')
   mkdirSync(join(dir, 'many'))
   for (let i = 0; i < 8; i++) clip(join(dir, 'many', `take ${i}.mp4`), `hue=h=${i * 40}`, 2)
@@ -54,9 +58,9 @@ describe('scoring through the core', () => {
       await scanned
       const scored = finished(core, 'score')
       const started = await core.handlers['scores.start']({ scope: 'unscored', mode: 'full' })
-      expect(started.clips).toBe(2) // the broken file is not a clip to score
+      expect(started.clips).toBe(3) // the broken file is not a clip to score
       const job = await scored
-      expect(job.summary).toMatch(/^2 scored with vqa-default/)
+      expect(job.summary).toMatch(/^3 scored with vqa-default/)
 
       const id = (name: string) => (core.db.prepare('SELECT id FROM clips WHERE name = ?').get(name) as { id: number }).id
       const [black] = await core.handlers['clips.scores']({ id: id('black middle with sound.mp4') })
@@ -66,6 +70,10 @@ describe('scoring through the core', () => {
       expect(black!.silences![0]!.start).toBeCloseTo(2, 0)
       expect(black!.silences![0]!.end).toBeCloseTo(6, 0)
       expect(clean!.silences).toBeNull()
+      // Segments end at the scene cut, and the cut is kept as the clip's own (the timeline marks it, no re-detection).
+      const [shots] = await core.handlers['clips.scores']({ id: id('two shots.mp4') })
+      expect(shots!.segments.map((s) => [s.start, s.end])).toEqual([[0, 2.6], [2.6, 5]])
+      expect(await core.handlers['clips.sceneCuts']({ id: id('two shots.mp4') })).toEqual({ cuts: [2.6] })
       expect(black!.segments.map((s) => [s.start, s.end])).toEqual([[0, 2], [2, 4], [4, 6]])
       expect(black!.segments[1]!.severities['black']).toBeGreaterThan(0.5)
       expect(black!.segments[1]!.explanation).toMatch(/^00:02–00:04: .*black/)

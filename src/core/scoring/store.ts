@@ -29,6 +29,9 @@ export interface ScoreRecord {
   flags: FlagReason[]
   /** Silent stretches of the first audio track (≥ 1 s); null when the clip has no audio or it was not checked. */
   silences?: Array<{ start: number; end: number }> | null
+  /** Scene cuts found while decoding (full mode); kept as the clip's cuts, so the timeline marks the cuts its
+   *  segments were snapped to. Undefined: leave the clip's stored cuts alone. */
+  sceneCuts?: number[]
   provider: string
   wallMs: number
   modelMs: number
@@ -64,6 +67,11 @@ export function saveScore(db: Db, r: ScoreRecord, now = Date.now()): number {
           JSON.stringify(r.severities), r.summary, JSON.stringify(r.flags), r.provider, Math.round(r.wallMs), Math.round(r.modelMs), now,
           r.silences ? JSON.stringify(r.silences) : null).lastInsertRowid
     )
+    if (r.sceneCuts)
+      db.prepare(
+        `INSERT INTO scene_cuts (clip_id, fingerprint, cuts_json) VALUES (?, ?, ?)
+         ON CONFLICT (clip_id) DO UPDATE SET fingerprint = excluded.fingerprint, cuts_json = excluded.cuts_json`
+      ).run(r.clipId, r.fingerprint, JSON.stringify(r.sceneCuts.map((t) => Math.round(t * 1000) / 1000)))
     const seg = db.prepare(
       `INSERT INTO segment_scores (score_id, idx, start, end, score, levels_json, severities_json, evidence_json, explanation, inputs)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`

@@ -53,7 +53,7 @@ export async function measureDataset(
     for (const clip of ds.clips) {
       const key = `${clip.file}`
       if (cache.has(key)) continue
-      const segs = await analyzeFile(pack, ffmpeg, join(dataDir, clip.file), { width: clip.width, height: clip.height, fps: clip.fps }, { segmentSeconds: ds.segmentSeconds })
+      const segs = await analyzeFile(pack, ffmpeg, join(dataDir, clip.file), { width: clip.width, height: clip.height, fps: clip.fps }, { segmentSeconds: ds.segmentSeconds, noSnap: true })
       cache.set(
         key,
         segs.map((s) => ({
