@@ -23,6 +23,9 @@ export interface SegmentResult {
   values: Map<string, TensorOut>
 }
 
+/** Fast triage measures this much of each segment. */
+export const FAST_WINDOW_SECONDS = 0.6
+
 /** Temporal measures need a few consecutive frames (second differences). */
 export const MIN_TEMPORAL_FRAMES = 4
 

@@ -5,7 +5,7 @@
  */
 import { mkdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isAbortError, runTool } from './run'
+import { ffmpegInput, isAbortError, runTool } from './run'
 
 /** Wide enough to judge quality on a laptop screen; small enough to transcode at several times real time. */
 export const PREVIEW_MAX_WIDTH = 1280
@@ -17,13 +17,7 @@ export const PREVIEW_MAX_WIDTH = 1280
  */
 export function previewArgs(input: string, output: string): string[] {
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel',
-    'error',
-    '-y',
-    '-i',
-    `file:${input}`,
+    ...ffmpegInput(input),
     '-map',
     '0:v:0',
     '-map',

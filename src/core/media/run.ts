@@ -81,3 +81,12 @@ export function runTool(cmd: string, args: readonly string[], opts: RunOptions =
 export function isAbortError(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError'
 }
+
+/**
+ * Pure: how every one-shot ffmpeg job here starts — quiet but for errors, never reading stdin (a child waiting on
+ * the app's stdin would hang), overwriting its output, and opening the input as a file (a name like "a:b.mp4" is not
+ * a protocol). With `at`, the seek is an input option: fast, from the keyframe before.
+ */
+export function ffmpegInput(input: string, at?: number): string[] {
+  return ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...(at !== undefined ? ['-ss', at.toFixed(3)] : []), '-i', `file:${input}`]
+}

@@ -6,7 +6,7 @@
 import { copyFile, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { STRIP_FRAMES, STRIP_FRAME_HEIGHT, STRIP_FRAME_WIDTH } from '../../shared/wire'
-import { runTool, ToolError } from './run'
+import { ffmpegInput, runTool, ToolError } from './run'
 
 /** Pure. Frame i is taken in the middle of the i-th of `frames` equal stretches of the clip. */
 export function stripTimes(duration: number | null, frames = STRIP_FRAMES): number[] {
@@ -19,15 +19,7 @@ export function stripFrameArgs(input: string, output: string, at: number): strin
   const w = STRIP_FRAME_WIDTH
   const h = STRIP_FRAME_HEIGHT
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel',
-    'error',
-    '-y',
-    '-ss',
-    at.toFixed(3),
-    '-i',
-    `file:${input}`,
+    ...ffmpegInput(input, at),
     '-an',
     '-sn',
     '-dn',

@@ -4,21 +4,14 @@
  */
 import { mkdir, rename, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { runTool, ToolError } from './run'
+import { ffmpegInput, runTool, ToolError } from './run'
 
 export const THUMB_WIDTH = 320
 
 /** Pure. Seeks before the input (fast, keyframe-accurate enough for a thumbnail) and scales by width only. */
 export function thumbnailArgs(input: string, output: string, atSeconds: number): string[] {
   return [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-ss',
-    atSeconds.toFixed(3),
-    '-i',
-    `file:${input}`,
+    ...ffmpegInput(input, atSeconds),
     '-frames:v',
     '1',
     // Even height and square pixels; rotation metadata is applied by ffmpeg's autorotate before this filter.

@@ -11,6 +11,7 @@ import { trainableInputs, type LoadedPack } from '../engine/pack'
 import { DecodeError } from '../engine/sampler'
 import { isAbortError } from '../media/run'
 import { listKeyframes } from '../media/probe'
+import { FAST_WINDOW_SECONDS } from '../engine/analyze'
 import { detectSilence } from '../media/silence'
 import { evaluateFlags, MIN_SILENCE_SECONDS, type FlagRules } from './flags'
 import { saveScore, saveScoreError, unscoredAmong, type ScoreMode } from './store'
@@ -33,9 +34,6 @@ export interface ScoreSummary {
   failed: number
   skipped: number
 }
-
-/** Fast triage measures this much of each segment. */
-export const FAST_WINDOW_SECONDS = 0.6
 
 export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clipIds: readonly number[], opts: ScoreOptions): Promise<ScoreSummary> {
   const todo = unscoredAmong(db, clipIds, modelId, opts.mode)

@@ -2,7 +2,7 @@
  * `npm run eval`: the standing benchmark. Generates the synthetic held-out set (libjxl-testdata photos, never used
  * for training) if needed, scores it with a pack, and writes test-results/eval/{results.csv,report.txt,report.json}.
  * With --real DIR it also scores a folder of real clips with a labels.csv (file,mos_1_to_5) such as ../shared/media.
- *   npx tsx src/modelkit/eval/cli.ts [--model DIR] [--seed S] [--sources N] [--real DIR] [--skip-heldout]
+ *   npx tsx src/modelkit/eval/cli.ts [--model DIR] [--seed S] [--sources N] [--real DIR] [--skip-heldout] [--mode fast]
  */
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
@@ -42,6 +42,7 @@ async function main(): Promise<number> {
       sources: { type: 'string' },
       real: { type: 'string' },
       'skip-heldout': { type: 'boolean', default: false },
+      mode: { type: 'string', default: 'full' },
       data: { type: 'string', default: join(ROOT, '.cache', 'datasets') }
     }
   })
@@ -65,15 +66,18 @@ async function main(): Promise<number> {
       })
       const metaFile = join(dir, 'meta.json')
       await writeFile(metaFile, JSON.stringify(datasetToMeta(ds), null, 1))
+      const mode = values.mode === 'fast' ? 'fast' : 'full'
       const report = await evaluate(pack, tools, metaFile, dir, {
+        mode,
         onVideo: (_v, done, total) => {
           if (done % 50 === 0 || done === total) log(`  scored ${done}/${total}`)
         }
       })
-      await writeFile(join(out, 'results.csv'), resultsCsv(report.videos))
-      await writeFile(join(out, 'report.json'), JSON.stringify({ ...report, videos: undefined }, null, 2))
+      const suffix = mode === 'fast' ? '-fast' : ''
+      await writeFile(join(out, `results${suffix}.csv`), resultsCsv(report.videos))
+      await writeFile(join(out, `report${suffix}.json`), JSON.stringify({ ...report, videos: undefined }, null, 2))
       const text = formatReport(report)
-      await writeFile(join(out, 'report.txt'), `${text}\n`)
+      await writeFile(join(out, `report${suffix}.txt`), `${text}\n`)
       log(`\n${text}`)
     }
     if (values.real) {
