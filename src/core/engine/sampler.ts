@@ -359,6 +359,7 @@ export async function sampleSegments(
   const clock = new FrameClock()
   let tsPartial = ''
   let lastDuration = dt
+  let lastTime = 0
   let prevFrame: Uint8Array | null = null
   let prevMafd: number | null = null
   const cuts: number[] = []
@@ -436,7 +437,9 @@ export async function sampleSegments(
     for (const line of lines) {
       const r = clock.line(line)
       if (!r) continue
-      times.push(r[0])
+      // Broken files can step back in time; a segment's times only ever move forward.
+      lastTime = Math.max(lastTime, r[0])
+      times.push(lastTime)
       if (r[1] > 0) lastDuration = r[1]
     }
     flush(false)
@@ -483,7 +486,7 @@ export async function sampleSegments(
   }
   if (tsPartial) {
     const r = clock.line(tsPartial)
-    if (r) times.push(r[0])
+    if (r) times.push(Math.max(lastTime, r[0]))
     tsPartial = ''
   }
   if (!failure) flush(true)

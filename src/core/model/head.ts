@@ -82,10 +82,14 @@ export class Head {
     })
   }
 
-  /** Logits over levels [N, 5] and severities [N, D] (after the sigmoid). */
-  forward(x: tf.Tensor2D): { logits: tf.Tensor2D; severities: tf.Tensor2D } {
+  /**
+   * Logits over levels [N, 5] and severities [N, D] (after the sigmoid). `inputNoise` (training only): Gaussian noise
+   * of that many standard deviations on the standardised inputs, so nearby measurements get nearby answers.
+   */
+  forward(x: tf.Tensor2D, inputNoise = 0): { logits: tf.Tensor2D; severities: tf.Tensor2D } {
     return tf.tidy(() => {
       let h: tf.Tensor2D = this.preprocess(x)
+      if (inputNoise > 0) h = tf.add(h, tf.randomNormal(h.shape, 0, inputNoise)) as tf.Tensor2D
       const hidden = this.dense.slice(0, -2)
       for (const d of hidden) h = tf.relu(tf.add(tf.matMul(h, d.w), d.b)) as tf.Tensor2D
       const [lv, sv] = this.dense.slice(-2) as [(typeof this.dense)[0], (typeof this.dense)[0]]

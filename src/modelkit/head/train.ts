@@ -25,6 +25,10 @@ export interface TrainOptions {
   learningRate?: number
   seed?: number
   validationFraction?: number
+  /** L2 penalty on the weights (not the biases). */
+  l2?: number
+  /** Training-time Gaussian noise on the standardised inputs (in standard deviations). */
+  inputNoise?: number
   onEpoch?: (epoch: number, loss: number) => void
 }
 
@@ -109,7 +113,7 @@ export async function trainHead(samples: readonly Sample[], inputs: string[], di
         () =>
           tf.tidy(() => {
             const x = tf.tensor2d(idx.map((i) => X[i]!))
-            const { logits, severities } = head.forward(x)
+            const { logits, severities } = head.forward(x, opts.inputNoise ?? 0)
             const w = tf.tensor1d(idx.map((i) => W[i]!))
             const logp = tf.logSoftmax(logits)
             const ce = tf.neg(tf.mean(tf.mul(w, tf.sum(tf.mul(tf.tensor2d(idx.map((i) => L[i]!)), logp), 1))))
@@ -118,7 +122,9 @@ export async function trainHead(samples: readonly Sample[], inputs: string[], di
             const sv = tf.clipByValue(severities, 1e-6, 1 - 1e-6)
             const st = tf.tensor2d(idx.map((i) => S[i]!))
             const bce = tf.neg(tf.mean(tf.mul(tf.expandDims(w, 1), tf.add(tf.mul(st, tf.log(sv)), tf.mul(tf.sub(1, st), tf.log(tf.sub(1, sv)))))))
-            return tf.add(tf.add(ce, tf.mul(mse, 0.5)), bce) as tf.Scalar
+            let loss = tf.add(tf.add(ce, tf.mul(mse, 0.5)), bce)
+            if (opts.l2) for (const v of head.vars) if (v.shape.length === 2) loss = tf.add(loss, tf.mul(opts.l2, tf.sum(tf.square(v))))
+            return loss as tf.Scalar
           }),
         true,
         head.vars
