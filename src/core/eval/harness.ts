@@ -29,7 +29,11 @@ export const MetaJson = z.object({
           source: z.string(),
           seconds: z.number(),
           distortions: z.array(TruthDistortion),
-          series: z.object({ key: z.string(), level: z.number() }).optional()
+          /**
+           * A severity series: the same source and camera at levels 1–4 of one distortion over the whole clip. The
+           * source's clean clip (distortion null, level 0) is the start of every one of its series.
+           */
+          series: z.object({ source: z.string(), distortion: z.string().nullable(), level: z.number() }).optional()
         })
         .optional()
     })
@@ -54,8 +58,8 @@ export interface AttributionReport {
   top1: { accuracy: number; n: number }
   /** Windowed clips: IoU of the flagged time (segments where its severity ≥ threshold) with the true window. */
   windowIou: { mean: number; n: number }
-  /** Within each (source, distortion) series, SRCC between predicted score and severity level; mean over series. */
-  seriesSrcc: { mean: number; n: number }
+  /** Within each (source, distortion) series — clean, then levels 1–4 — SRCC between predicted score and level; mean over series. */
+  seriesSrcc: { mean: number; n: number; byDistortion: Record<string, number> }
   clean: { mean: number; min: number; n: number }
 }
 
@@ -81,6 +85,8 @@ function flaggedSeconds(v: VideoResult, id: string, threshold: number): Array<[n
 function overlap(a: Array<[number, number]>, b: [number, number]): number {
   return a.reduce((acc, [s, e]) => acc + Math.max(0, Math.min(e, b[1]) - Math.max(s, b[0])), 0)
 }
+
+const avgOf = (xs: readonly number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN)
 
 /** Pure: the attribution report over videos whose annotations carry `vqa` truth. */
 export function attribution(videos: readonly VideoResult[], threshold = REPORT_THRESHOLD): AttributionReport | null {
@@ -123,25 +129,33 @@ export function attribution(videos: readonly VideoResult[], threshold = REPORT_T
     return union > 0 ? inter / union : 0
   })
   const series = new Map<string, Array<{ level: number; pred: number }>>()
+  const clean = new Map<string, Array<{ level: number; pred: number }>>()
   for (const v of labelled) {
     const s = v.truth!.series
     if (!s) continue
-    const list = series.get(s.key) ?? []
-    list.push({ level: s.level, pred: v.pred })
-    series.set(s.key, list)
+    const point = { level: s.level, pred: v.pred }
+    if (s.distortion === null) clean.set(s.source, [...(clean.get(s.source) ?? []), point])
+    else {
+      const key = `${s.source}|${s.distortion}`
+      series.set(key, [...(series.get(key) ?? []), point])
+    }
   }
-  const seriesSrccs = [...series.values()]
-    .filter((l) => l.length >= 3)
-    .map((l) => spearman(l.map((x) => x.pred), l.map((x) => x.level)))
-    .filter((x) => Number.isFinite(x))
-  const clean = labelled.filter((v) => v.truth!.distortions.length === 0).map((v) => v.pred)
-  const avg = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN)
+  for (const [key, list] of series) list.push(...(clean.get(key.slice(0, key.lastIndexOf('|'))) ?? []))
+  const perSeries = [...series]
+    .filter(([, l]) => l.length >= 3)
+    .map(([key, l]) => ({ distortion: key.slice(key.lastIndexOf('|') + 1), r: spearman(l.map((x) => x.pred), l.map((x) => x.level)) }))
+    .filter((x) => Number.isFinite(x.r))
+  const seriesSrccs = perSeries.map((x) => x.r)
+  const byDistortion: Record<string, number> = {}
+  for (const d of [...new Set(perSeries.map((x) => x.distortion))].sort()) byDistortion[d] = avgOf(perSeries.filter((x) => x.distortion === d).map((x) => x.r))
+  const cleanScores = labelled.filter((v) => v.truth!.distortions.length === 0).map((v) => v.pred)
+  const avg = avgOf
   return {
     perDistortion,
     top1: { accuracy: singles.length ? top1Hits / singles.length : NaN, n: singles.length },
     windowIou: { mean: avg(ious), n: ious.length },
-    seriesSrcc: { mean: avg(seriesSrccs), n: seriesSrccs.length },
-    clean: { mean: avg(clean), min: clean.length ? Math.min(...clean) : NaN, n: clean.length }
+    seriesSrcc: { mean: avg(seriesSrccs), n: seriesSrccs.length, byDistortion },
+    clean: { mean: avg(cleanScores), min: cleanScores.length ? Math.min(...cleanScores) : NaN, n: cleanScores.length }
   }
 }
 
@@ -210,6 +224,7 @@ export function formatReport(r: EvalReport): string {
   if (at) {
     lines.push(
       `series SRCC (score vs severity, per source × distortion): ${at.seriesSrcc.mean.toFixed(3)} over ${at.seriesSrcc.n} series`,
+      `  by distortion: ${Object.entries(at.seriesSrcc.byDistortion).map(([d, r]) => `${d} ${r.toFixed(2)}`).join(', ')}`,
       `top-1 attribution (level ≥ 2): ${(at.top1.accuracy * 100).toFixed(1)} % of ${at.top1.n}`,
       `time-window IoU: ${at.windowIou.mean.toFixed(3)} over ${at.windowIou.n} windowed clips`,
       `clean clips: mean ${at.clean.mean.toFixed(2)}, min ${at.clean.min.toFixed(2)} (${at.clean.n})`,

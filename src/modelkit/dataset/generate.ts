@@ -12,7 +12,7 @@ import { locateFfmpeg } from '../../core/media/locate'
 import { MAX_PENALTY, GAMMA, penalty, qualityFromSeverities, segmentSeverities, segmentTimes, type Severities } from './targets'
 import { TABLE, r, type DistortionId, type Level, type Params } from './distortions'
 import { hash32 } from './prng'
-import { planHeldout, planTrain, type ClipKind, type ClipPlan, type PlannedSource } from './plan'
+import { planHeldout, planTrain, planTrainSeries, type ClipKind, type ClipPlan, type PlannedSource } from './plan'
 import {
   blockingFinalArgs,
   blockingPassArgs,
@@ -89,6 +89,8 @@ export interface GenerateOptions {
   seed: number
   /** Training clips (default 600); ignored for heldout. */
   count?: number
+  /** Training series (clean + levels 1–4 of one distortion on one camera path), after the clips; default 0. */
+  series?: number
   /** Held-out sources to use (default 7). */
   heldoutSources?: number
   concurrency?: number
@@ -174,7 +176,8 @@ export async function planFor(opts: GenerateOptions): Promise<ClipPlan[]> {
   if (opts.plan) return opts.plan
   const sources =
     opts.sources ?? (await fetchSources(opts.cacheDir ?? path.join(path.dirname(path.resolve(opts.outDir)), 'source-cache'), opts.split)).map(toPlannedSource)
-  return opts.split === 'train' ? planTrain(sources, opts.seed, opts.count ?? 600) : planHeldout(sources, opts.seed, opts.heldoutSources ?? 7)
+  if (opts.split === 'heldout') return planHeldout(sources, opts.seed, opts.heldoutSources ?? 7)
+  return [...planTrain(sources, opts.seed, opts.count ?? 600), ...planTrainSeries(sources, opts.seed, opts.series ?? 0)]
 }
 
 export async function generateDataset(opts: GenerateOptions): Promise<DatasetFile> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DISTORTION_IDS } from './distortions'
-import { pairAllowed, planHeldout, planTrain, type PlannedSource } from './plan'
+import { pairAllowed, planHeldout, planTrain, planTrainSeries, type PlannedSource } from './plan'
 import { pictureKey } from './sources'
 
 const sources: PlannedSource[] = [
@@ -8,6 +8,24 @@ const sources: PlannedSource[] = [
   { file: 'a/mid.jpg', package: 'p', width: 1920, height: 1200, input: { kind: 'image', path: '/x/mid.jpg', hasAlpha: false } },
   { file: 'a/small.png', package: 'p', width: 1024, height: 681, input: { kind: 'image', path: '/x/small.png', hasAlpha: true } }
 ]
+
+describe('training series', () => {
+  it('are clean + levels 1–4 of one distortion on one pristine render, distortions in turn, stable as the count grows', () => {
+    const plan = planTrainSeries(sources, 5, 30)
+    expect(plan).toHaveLength(150)
+    expect(planTrainSeries(sources, 5, 60).slice(0, 150)).toEqual(plan)
+    for (let k = 0; k < 30; k++) {
+      const series = plan.slice(k * 5, k * 5 + 5)
+      expect(new Set(series.map((c) => c.pristineKey)).size).toBe(1)
+      expect(series.map((c) => c.series!.level)).toEqual([0, 1, 2, 3, 4])
+      expect(series[0]!.distortions).toEqual([])
+      expect(series.slice(1).map((c) => c.distortions.map((d) => [d.id, d.level, d.start, d.end]))).toEqual(
+        [1, 2, 3, 4].map((l) => [[DISTORTION_IDS[k % DISTORTION_IDS.length], l, 0, 4]])
+      )
+      expect(new Set(series.map((c) => c.series!.distortion))).toEqual(new Set([DISTORTION_IDS[k % DISTORTION_IDS.length]]))
+    }
+  })
+})
 
 describe('training plan', () => {
   it('is identical for the same seed and different for another', () => {

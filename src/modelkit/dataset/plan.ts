@@ -140,6 +140,35 @@ export function planTrain(sources: readonly PlannedSource[], seed: number, count
   return clips
 }
 
+/**
+ * Training series: the same source, size, rate and camera path clean and at levels 1–4 of one distortion over the
+ * whole clip (they share one pristine render). Their targets are the usual ones; what they add is the order — the
+ * head's ranking loss learns that more of a distortion on the same picture is worse, including level 1 against clean,
+ * which absolute targets over different pictures never show it. Distortions are taken in turn so each gets its share;
+ * each series draws from its own forked stream, so series k does not change when `count` changes.
+ */
+export function planTrainSeries(sources: readonly PlannedSource[], seed: number, count: number, seconds = 4): ClipPlan[] {
+  if (sources.length === 0) throw new Error('no training sources')
+  const root = createRng(seed).fork('train-series')
+  const order = root.fork('source-order').shuffle(sources.map((_, i) => i))
+  const clips: ClipPlan[] = []
+  for (let k = 0; k < count; k++) {
+    const rng = root.fork(`series-${k}`)
+    const source = sources[order[k % order.length] ?? 0] as PlannedSource
+    const size = weighted(rng, sizesFor(source))
+    const { fps } = weighted(rng, FRAME_RATES)
+    const geo: ClipGeometry = { width: size.width, height: size.height, fps, seconds }
+    const camera = planCamera(rng)
+    const distortion = DISTORTION_IDS[k % DISTORTION_IDS.length]!
+    const group = `s${String(k).padStart(4, '0')}`
+    const id = (level: number): string => `train-${group}-${level}`
+    clips.push(makeClip(id(0), 'series-level', source, geo, camera, [], { group, distortion, level: 0, window: false }))
+    for (const level of LEVELS)
+      clips.push(makeClip(id(level), 'series-level', source, geo, camera, [applied(distortion, level, 0, seconds, geo, rng.fork(`level-${level}`))], { group, distortion, level, window: false }))
+  }
+  return clips
+}
+
 export function groupName(source: PlannedSource): string {
   const base = source.file.split('/').pop() ?? source.file
   return base.replace(/\.[a-z]+$/i, '').replace(/[^A-Za-z0-9]+/g, '_').slice(0, 40)

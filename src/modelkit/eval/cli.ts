@@ -28,7 +28,8 @@ export function datasetToMeta(ds: DatasetFile): MetaJson {
         source: c.source.file,
         seconds: c.seconds,
         distortions: c.distortions.map((d) => ({ id: d.id, level: d.level, start: d.start, end: d.end })),
-        ...(c.series ? { series: { key: `${c.source.file}|${c.series.distortion}`, level: c.series.level } } : {})
+        // Windowed clips are for time localisation (IoU): 8 s with the distortion on part of it, not a series level.
+        ...(c.series && !c.series.window ? { series: { source: c.source.file, distortion: c.series.distortion, level: c.series.level } } : {})
       }
     }))
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { splitByGroup, trainHead, type Sample } from './train'
+import { seriesGroups, splitByGroup, trainHead, type Sample } from './train'
+import { spearman } from '../../core/eval/metrics'
 
 describe('head training', () => {
   it('learns a known rule from features and holds out whole groups', async () => {
@@ -28,5 +29,30 @@ describe('balance weights', () => {
     expect(w.reduce((a, b) => a + b, 0) / w.length).toBeCloseTo(1, 9)
     expect(w[0]!).toBeGreaterThan(w[2]!)
     expect(w[1]).toBeCloseTo(w[2]!, 9)
+  })
+})
+
+describe('series ranking', () => {
+  it('groups samples by series, each group with two levels at least', () => {
+    const x = (level: number, groups: string[]): Sample => ({ x: [0], quality: 3, severities: [], group: 'g', rank: { groups, level } })
+    const samples = [x(0, ['a', 'b']), x(2, ['a']), x(1, ['b']), x(3, ['c']), { x: [1], quality: 3, severities: [], group: 'g' }]
+    expect(seriesGroups(samples)).toEqual([[[0, 0], [1, 2]], [[0, 0], [2, 1]]])
+  })
+
+  it('teaches the order within a series that absolute targets leave open', async () => {
+    // Feature a is how much distortion was added to a picture whose own look (c) varies; the absolute targets are
+    // pure noise around 3, so only the ranking loss can tell the head that more of a is worse.
+    let s = 9
+    const r = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const samples: Sample[] = []
+    for (let g = 0; g < 40; g++) {
+      const c = r() * 4
+      for (let level = 0; level <= 4; level++)
+        samples.push({ x: [level / 4 + (r() - 0.5) * 0.05, c], quality: 3 + (r() - 0.5), severities: [0], group: `p${g % 10}`, rank: { groups: [`s${g}`], level } })
+    }
+    const ranked = await trainHead(samples, ['a', 'c'], ['d'], { epochs: 40, hidden: [16], seed: 3, validationFraction: 0.2 })
+    const probe = [0, 1, 2, 3, 4].map((l) => [l / 4, 1.5])
+    expect(spearman(ranked.head.predict(probe).scores, [0, 1, 2, 3, 4])).toBeLessThan(-0.9)
+    ranked.head.dispose()
   })
 })

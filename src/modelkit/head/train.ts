@@ -16,6 +16,12 @@ export interface Sample {
   severities: number[]
   /** Source photo: validation holds out whole photos, so it measures generalisation to unseen content. */
   group: string
+  /**
+   * Severity series membership: the same segment of the same content at several levels of one distortion (level 0
+   * = clean). Within a group the head is taught the order — more of a distortion on the same picture never scores
+   * higher — which absolute targets over different pictures cannot teach.
+   */
+  rank?: { groups: string[]; level: number }
 }
 
 export interface TrainOptions {
@@ -29,6 +35,10 @@ export interface TrainOptions {
   l2?: number
   /** Training-time Gaussian noise on the standardised inputs (in standard deviations). */
   inputNoise?: number
+  /** Weight of the within-series ranking loss (samples with `rank`); 0 turns it off. Default 1. */
+  rankWeight?: number
+  /** Series groups drawn per step for the ranking loss. */
+  rankGroupsPerStep?: number
   onEpoch?: (epoch: number, loss: number) => void
 }
 
@@ -88,6 +98,48 @@ export function splitByGroup(samples: readonly Sample[], fraction: number, seed:
   return { train: samples.filter((s) => !valGroups.has(s.group)), val: samples.filter((s) => valGroups.has(s.group)) }
 }
 
+/** Pure: the series groups of the training samples, as lists of [sample index, level], two levels at least. */
+export function seriesGroups(samples: readonly Sample[]): Array<Array<[number, number]>> {
+  const groups = new Map<string, Array<[number, number]>>()
+  samples.forEach((s, i) => {
+    for (const g of s.rank?.groups ?? []) groups.set(g, [...(groups.get(g) ?? []), [i, s.rank!.level]])
+  })
+  return [...groups.values()].filter((g) => new Set(g.map(([, l]) => l)).size >= 2)
+}
+
+function pickGroups<T>(groups: readonly T[], n: number, r: () => number): T[] {
+  if (groups.length <= n) return [...groups]
+  return Array.from({ length: n }, () => groups[Math.floor(r() * groups.length)]!)
+}
+
+/** Margin (in score points) by which a less distorted version should outscore a more distorted one. */
+const RANK_MARGIN = 0.1
+
+/**
+ * Within-series ranking loss: for every pair (a, b) of a group with level a < level b, softplus(4·(s_b − s_a + m)):
+ * near zero once the cleaner one scores at least m higher, linear in the violation otherwise.
+ */
+function rankLoss(head: Head, samples: readonly Sample[], groups: ReadonlyArray<ReadonlyArray<[number, number]>>, levels: tf.Tensor1D, noise: number): tf.Scalar {
+  const rows: number[][] = []
+  const hi: number[] = []
+  const lo: number[] = []
+  for (const g of groups) {
+    const base = rows.length
+    g.forEach(([i]) => rows.push(samples[i]!.x))
+    for (let a = 0; a < g.length; a++)
+      for (let b = 0; b < g.length; b++)
+        if (g[a]![1] < g[b]![1]) {
+          hi.push(base + a)
+          lo.push(base + b)
+        }
+  }
+  if (hi.length === 0) return tf.scalar(0)
+  const { logits } = head.forward(tf.tensor2d(rows), noise)
+  const score = tf.sum(tf.mul(tf.softmax(logits), levels), 1)
+  const diff = tf.sub(tf.gather(score, tf.tensor1d(lo, 'int32')), tf.gather(score, tf.tensor1d(hi, 'int32')))
+  return tf.mean(tf.softplus(tf.mul(tf.add(diff, RANK_MARGIN), 4))) as tf.Scalar
+}
+
 export async function trainHead(samples: readonly Sample[], inputs: string[], distortions: string[], opts: TrainOptions = {}): Promise<TrainResult> {
   await tf.setBackend('cpu')
   const seed = opts.seed ?? 7
@@ -104,6 +156,8 @@ export async function trainHead(samples: readonly Sample[], inputs: string[], di
   const S = train.map((s) => s.severities)
   const W = balanceWeights(Q)
   const levels = tf.tensor1d([1, 2, 3, 4, 5])
+  const rankGroups = seriesGroups(train)
+  const rankWeight = rankGroups.length ? (opts.rankWeight ?? 1) : 0
   for (let epoch = 0; epoch < epochs; epoch++) {
     const order = X.map((_, i) => [r(), i] as const).sort((a, b) => a[0] - b[0]).map((x) => x[1])
     let total = 0
@@ -123,6 +177,7 @@ export async function trainHead(samples: readonly Sample[], inputs: string[], di
             const st = tf.tensor2d(idx.map((i) => S[i]!))
             const bce = tf.neg(tf.mean(tf.mul(tf.expandDims(w, 1), tf.add(tf.mul(st, tf.log(sv)), tf.mul(tf.sub(1, st), tf.log(tf.sub(1, sv)))))))
             let loss = tf.add(tf.add(ce, tf.mul(mse, 0.5)), bce)
+            if (rankWeight > 0) loss = tf.add(loss, tf.mul(rankWeight, rankLoss(head, train, pickGroups(rankGroups, opts.rankGroupsPerStep ?? 16, r), levels, opts.inputNoise ?? 0)))
             if (opts.l2) for (const v of head.vars) if (v.shape.length === 2) loss = tf.add(loss, tf.mul(opts.l2, tf.sum(tf.square(v))))
             return loss as tf.Scalar
           }),

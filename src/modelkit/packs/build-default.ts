@@ -4,7 +4,8 @@
  *   2. write the fixed stages (measurement graph, BRISQUE from opencv-doc) and an untrained head
  *   3. measure every training clip with the pack's own stages (so training sees exactly what scoring will see)
  *   4. train the head with TensorFlow.js, validate on held-back photos, export it to ONNX, write the manifest
- * Options: --count N (training clips, default 600), --seed S, --out DIR, --epochs N.
+ * Options: --count N (training clips, default 600), --series N (severity series of 5 clips, default 60), --seed S,
+ * --out DIR, --epochs N.
  */
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -90,7 +91,16 @@ export function toSamples(ds: DatasetFile, measured: Map<string, MeasuredSegment
         x: m.x.map((v) => (v === null ? NaN : v)),
         quality: target.quality,
         severities: DISTORTION_IDS.map((id) => target.severities[id] ?? 0),
-        group: clip.source.file
+        group: clip.source.file,
+        // A series' clean clip starts every series of its group; windowed clips are not series levels.
+        ...(clip.series && !clip.series.window
+          ? {
+              rank: {
+                groups: (clip.series.distortion ? [clip.series.distortion] : DISTORTION_IDS).map((d) => `${clip.series!.group}|${d}|${i}`),
+                level: clip.series.level
+              }
+            }
+          : {})
       })
     })
   }
@@ -101,6 +111,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       count: { type: 'string', default: '600' },
+      series: { type: 'string', default: '60' },
       seed: { type: 'string', default: '20261125' },
       out: { type: 'string', default: join(ROOT, 'resources', 'models', PACK_NAME) },
       epochs: { type: 'string', default: '250' },
@@ -110,12 +121,13 @@ async function main(): Promise<void> {
   const log = (s: string): void => void process.stdout.write(`[build:pack] ${s}\n`)
   const seed = Number(values.seed)
   const dataDir = join(values.data!, 'train')
-  log(`dataset: ${values.count} training clips, seed ${seed} → ${dataDir}`)
+  log(`dataset: ${values.count} training clips + ${values.series} severity series, seed ${seed} → ${dataDir}`)
   const ds = await generateDataset({
     outDir: dataDir,
     split: 'train',
     seed,
     count: Number(values.count),
+    series: Number(values.series),
     onProgress: (p) => {
       if (p.done % 50 === 0 || p.done === p.total) log(`dataset ${p.done}/${p.total} (${p.reused} reused)`)
     }

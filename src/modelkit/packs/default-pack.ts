@@ -63,11 +63,11 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
         'src/modelkit/dataset/TARGETS.md applied to distortions we added ourselves; only its BRISQUE input was fitted (by OpenCV) to human scores.',
       humanOpinionScores: false,
       trainingData: summary
-        ? `${summary.trainingClips} clips (${summary.trainingSegments} two-second segments) made from Debian wallpaper and puzzle photographs (mate-backgrounds, plasma-workspace-wallpapers, palapeli-data), moved and distorted with ffmpeg at graded severities`
+        ? `${summary.trainingClips} clips (${summary.trainingSegments} two-second segments) made from Debian wallpaper and puzzle photographs (mate-backgrounds, plasma-workspace-wallpapers, palapeli-data), moved and distorted with ffmpeg at graded severities, singly, in pairs, in time windows, and as severity series (the same moving picture clean and at four levels of one distortion)`
         : 'not trained yet',
       recipe:
         'npm run build:pack — generates the dataset (seeded), extracts measurements with this pack\'s own stages, trains the head with TensorFlow.js ' +
-        '(soft-label cross-entropy on the five levels + score MSE + severity BCE), validates on held-back source photos, exports to ONNX.' +
+        '(soft-label cross-entropy on the five levels + score MSE + severity BCE + a ranking loss within each severity series), validates on held-back source photos, exports to ONNX.' +
         (summary ? ` Validation (unseen photos): SRCC ${summary.validation.srcc.toFixed(3)}, PLCC ${summary.validation.plcc.toFixed(3)}, RMSE ${summary.validation.rmse.toFixed(3)}, severity AUC ${summary.validation.severityAuc.toFixed(3)}.` : ''),
       created: summary?.created ?? new Date().toISOString().slice(0, 10)
     },

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { attribution, type VideoResult } from './harness'
+
+type Truth = NonNullable<VideoResult['truth']>
+const video = (file: string, pred: number, truth: Truth, severities: Array<Record<string, number>> = [{}]): VideoResult => ({
+  file,
+  pred,
+  gt: 5,
+  error: null,
+  truth,
+  seconds: truth.seconds,
+  segments: severities.map((sev, i) => ({ start: i * 2, end: i * 2 + 2, score: pred, severities: sev }))
+})
+const level = (source: string, distortion: string | null, l: number, pred: number, sev: Record<string, number> = {}): VideoResult =>
+  video(`${source}-${distortion}-${l}`, pred, {
+    source,
+    seconds: 4,
+    distortions: distortion && l > 0 ? [{ id: distortion, level: l, start: 0, end: 4 }] : [],
+    series: { source, distortion, level: l }
+  }, [sev, sev])
+
+describe('attribution report', () => {
+  it('starts every series of a source at its clean clip, and leaves windowed clips out of the series', () => {
+    const videos = [
+      level('a', null, 0, 4.5),
+      ...[1, 2, 3, 4].map((l) => level('a', 'noise', l, 4.4 - l * 0.5, { noise: l / 4 })),
+      // Blur is monotone from level 1 on, but level 1 scores above the clean clip: the series is not perfect.
+      ...[1, 2, 3, 4].map((l) => level('a', 'blur', l, 5.2 - l * 0.5, { blur: l / 4 })),
+      // A windowed clip at level 3 with a high score must not break the noise series.
+      video('a-noise-window', 4.9, { source: 'a', seconds: 8, distortions: [{ id: 'noise', level: 3, start: 2, end: 6 }] }, [{}, { noise: 0.8 }, { noise: 0.8 }, {}])
+    ]
+    const r = attribution(videos)!
+    expect(r.seriesSrcc.byDistortion['noise']).toBeCloseTo(-1, 9)
+    expect(r.seriesSrcc.byDistortion['blur']).toBeCloseTo(-0.9, 9)
+    expect(r.seriesSrcc.n).toBe(2)
+    expect(r.clean).toEqual({ mean: 4.5, min: 4.5, n: 1 })
+    // The window 2–6 s flagged exactly on the 2–4 and 4–6 segments.
+    expect(r.windowIou).toEqual({ mean: 1, n: 1 })
+    // Level ≥ 2 singles (and the windowed clip): the strongest severity where it was applied is the right one.
+    expect(r.top1.accuracy).toBe(1)
+  })
+})
