@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
 import { OrtEngine } from '../engine/ort'
-import { Head, headToOnnx, levelTarget } from './head'
+import { Head, headToOnnx, levelTarget, mergeHeads } from './head'
 
 const spec = {
   inputs: ['a', 'b', 'c', 'brisque'],
@@ -41,6 +41,33 @@ describe('quality head', () => {
     const a = Head.create(spec, 5)
     const b = Head.fromWeights(JSON.parse(JSON.stringify(a.weights())))
     expect(b.predict([[1, 2, 3, 4]]).scores[0]).toBeCloseTo(a.predict([[1, 2, 3, 4]]).scores[0]!, 6)
+  })
+
+  it('merges K heads into one MLP whose outputs are their mean (logits and severity pre-activations), also in ONNX', async () => {
+    await tf.setBackend('cpu')
+    const members = [3, 4, 5].map((seed) => Head.create(spec, seed))
+    const merged = Head.fromWeights(mergeHeads(members.map((m) => m.weights())))
+    expect(merged.spec.hidden).toEqual([48, 24])
+    const rows = [
+      [0.5, -0.3, 10, 25],
+      [0.2, 0.1, 1, NaN]
+    ]
+    const x = tf.tensor2d(rows)
+    const mean = (ts: tf.Tensor2D[]): number[] => Array.from(tf.div(tf.addN(ts), ts.length).dataSync())
+    const outs = members.map((m) => m.forward(x))
+    const got = merged.forward(x)
+    const logit = (p: tf.Tensor): tf.Tensor2D => tf.log(tf.div(p, tf.sub(1, p))) as tf.Tensor2D
+    mean(outs.map((o) => o.logits)).forEach((v, i) => expect(got.logits.dataSync()[i]).toBeCloseTo(v, 4))
+    mean(outs.map((o) => logit(o.severities))).forEach((v, i) => expect(logit(got.severities).dataSync()[i]).toBeCloseTo(v, 3))
+    // The merged head is an ordinary head: its ONNX export matches it too.
+    const session = await new OrtEngine('cpu', 1).load(headToOnnx(merged.weights()))
+    const out = await session.run({
+      measurements: { data: Float32Array.from(rows.flatMap((r) => r.slice(0, 3))), dims: [2, 3] },
+      brisque: { data: Float32Array.from(rows.map((r) => r[3]!)), dims: [2] }
+    })
+    merged.predict(rows).probs.flat().forEach((p, i) => expect(Math.abs(p - (out['levels']!.data as Float32Array)[i]!)).toBeLessThan(1e-4))
+    await session.dispose()
+    expect(() => mergeHeads([members[0]!.weights(), Head.create({ ...spec, std: [1, 1, 1, 1] }, 1).weights()])).toThrow(/differ/)
   })
 
   it('makes soft level targets centred on the score', () => {

@@ -165,6 +165,47 @@ export function headToOnnx(w: HeadWeights): Uint8Array {
   return g.toBytes()
 }
 
+/**
+ * Pure: K heads with the same preprocessing as one MLP whose outputs are the mean of theirs (level logits and
+ * severity pre-activations). The first hidden layers sit side by side, deeper hidden layers block-diagonally, and
+ * the output layers are stacked and scaled by 1/K — so the ensemble is an ordinary head: one ONNX graph, one
+ * forward pass, and fine-tuning starts from it like from any other.
+ */
+export function mergeHeads(members: readonly HeadWeights[]): HeadWeights {
+  const first = members[0]
+  if (!first) throw new Error('mergeHeads: no heads')
+  const K = members.length
+  const same = (a: number[], b: number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i])
+  for (const m of members) {
+    const a = m.spec
+    const b = first.spec
+    if (!same(a.mean, b.mean) || !same(a.std, b.std) || !same(a.logOffsets, b.logOffsets) || a.inputs.join() !== b.inputs.join() || !same(a.hidden, b.hidden) || a.distortions.join() !== b.distortions.join())
+      throw new Error('mergeHeads: the heads differ in inputs, preprocessing or shape')
+  }
+  const nLayers = first.layers.length
+  const layers: HeadWeights['layers'] = []
+  for (let li = 0; li < nLayers; li++) {
+    const parts = members.map((m) => m.layers[li]!)
+    const { inSize, outSize, name } = parts[0]!
+    const output = li >= nLayers - 2
+    const hiddenFirst = li === 0 && !output
+    const inK = hiddenFirst ? inSize : inSize * K
+    const outK = output ? outSize : outSize * K
+    const kernel = new Array<number>(inK * outK).fill(0)
+    parts.forEach((p, k) => {
+      for (let i = 0; i < inSize; i++)
+        for (let o = 0; o < outSize; o++) {
+          const row = hiddenFirst ? i : k * inSize + i
+          const col = output ? o : k * outSize + o
+          kernel[row * outK + col] = output ? p.kernel[i * outSize + o]! / K : p.kernel[i * outSize + o]!
+        }
+    })
+    const bias = output ? Array.from({ length: outSize }, (_, o) => parts.reduce((a, p) => a + p.bias[o]!, 0) / K) : parts.flatMap((p) => p.bias)
+    layers.push({ name, kernel, bias, inSize: inK, outSize: outK })
+  }
+  return { spec: { ...first.spec, hidden: first.spec.hidden.map((h) => h * K) }, layers }
+}
+
 /** Soft target over the five levels for a 1–5 score: a Gaussian (σ = 0.5) around it, as Q-Align's soft labels. */
 export function levelTarget(score: number, sigma = 0.5): number[] {
   const raw = [1, 2, 3, 4, 5].map((k) => Math.exp(-((k - score) ** 2) / (2 * sigma * sigma)))

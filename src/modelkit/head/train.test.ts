@@ -19,6 +19,11 @@ describe('head training', () => {
     expect(result.validation.srcc).toBeGreaterThan(0.9)
     expect(result.validation.severityAuc).toBeGreaterThan(0.9)
     result.head.dispose()
+    // An ensemble of three is one head three times as wide, and at least as good.
+    const ensemble = await trainHead(samples, ['a', 'b', 'brisque'], ['d'], { epochs: 60, hidden: [16], seed: 2, validationFraction: 0.2, members: 3 })
+    expect(ensemble.head.spec.hidden).toEqual([48])
+    expect(ensemble.validation.srcc).toBeGreaterThan(0.9)
+    ensemble.head.dispose()
   })
 })
 

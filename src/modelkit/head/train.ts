@@ -5,7 +5,7 @@
  * Seeded: the same samples and seed give the same head.
  */
 import * as tf from '@tensorflow/tfjs'
-import { Head, levelTarget, type HeadSpec } from '../../core/model/head'
+import { Head, levelTarget, mergeHeads, type HeadSpec } from '../../core/model/head'
 import { agreement, auc } from '../../core/eval/metrics'
 import { seededRandom } from '../../core/training/rewards'
 
@@ -39,6 +39,8 @@ export interface TrainOptions {
   rankWeight?: number
   /** Series groups drawn per step for the ranking loss. */
   rankGroupsPerStep?: number
+  /** Heads trained from different initialisations and merged into one (their mean; mergeHeads). Default 1. */
+  members?: number
   onEpoch?: (epoch: number, loss: number) => void
 }
 
@@ -140,11 +142,8 @@ function rankLoss(head: Head, samples: readonly Sample[], groups: ReadonlyArray<
   return tf.mean(tf.softplus(tf.mul(tf.add(diff, RANK_MARGIN), 4))) as tf.Scalar
 }
 
-export async function trainHead(samples: readonly Sample[], inputs: string[], distortions: string[], opts: TrainOptions = {}): Promise<TrainResult> {
-  await tf.setBackend('cpu')
-  const seed = opts.seed ?? 7
-  const { train, val } = splitByGroup(samples, opts.validationFraction ?? 0.15, seed)
-  const spec = fitSpec(train, inputs, distortions, opts.hidden ?? [64, 64])
+/** One head trained on the samples (absolute targets, severities, and the series ranking where there is one). */
+function fitMember(spec: HeadSpec, train: readonly Sample[], seed: number, opts: TrainOptions, onEpoch: (epoch: number, loss: number) => void): Head {
   const head = Head.create(spec, seed)
   const optimizer = tf.train.adam(opts.learningRate ?? 3e-3)
   const epochs = opts.epochs ?? 250
@@ -187,10 +186,25 @@ export async function trainHead(samples: readonly Sample[], inputs: string[], di
       total += (loss?.dataSync()[0] ?? 0) * idx.length
       loss?.dispose()
     }
-    opts.onEpoch?.(epoch, total / order.length)
+    onEpoch(epoch, total / order.length)
   }
   levels.dispose()
   optimizer.dispose()
+
+  return head
+}
+
+export async function trainHead(samples: readonly Sample[], inputs: string[], distortions: string[], opts: TrainOptions = {}): Promise<TrainResult> {
+  await tf.setBackend('cpu')
+  const seed = opts.seed ?? 7
+  const { train, val } = splitByGroup(samples, opts.validationFraction ?? 0.15, seed)
+  const spec = fitSpec(train, inputs, distortions, opts.hidden ?? [64, 64])
+  const count = Math.max(1, opts.members ?? 1)
+  const members: Head[] = []
+  // Members differ only in their initialisation and the order they see the samples in; one split, one spec.
+  for (let k = 0; k < count; k++) members.push(fitMember(spec, train, seed + 1000 * k, opts, (e, loss) => opts.onEpoch?.(k * (opts.epochs ?? 250) + e, loss)))
+  const head = count === 1 ? members[0]! : Head.fromWeights(mergeHeads(members.map((m) => m.weights())))
+  if (count > 1) for (const m of members) m.dispose()
 
   const pred = head.predict(val.map((s) => s.x))
   const a = agreement(pred.scores, val.map((s) => s.quality))

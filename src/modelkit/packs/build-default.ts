@@ -5,7 +5,7 @@
  *   3. measure every training clip with the pack's own stages (so training sees exactly what scoring will see)
  *   4. train the head with TensorFlow.js, validate on held-back photos, export it to ONNX, write the manifest
  * Options: --count N (training clips, default 600), --series N (severity series of 5 clips, default 60), --seed S,
- * --out DIR, --epochs N.
+ * --out DIR, --epochs N, --members N (heads trained from different initialisations and merged, default 5).
  */
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -115,6 +115,7 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '20261125' },
       out: { type: 'string', default: join(ROOT, 'resources', 'models', PACK_NAME) },
       epochs: { type: 'string', default: '250' },
+      members: { type: 'string', default: '5' },
       data: { type: 'string', default: join(ROOT, '.cache', 'datasets') }
     }
   })
@@ -150,6 +151,7 @@ async function main(): Promise<void> {
   const result = await trainHead(samples, INPUTS, [...DISTORTION_IDS], {
     seed,
     epochs: Number(values.epochs),
+    members: Number(values.members),
     onEpoch: (e, loss) => {
       if (e % 50 === 0) log(`epoch ${e}: loss ${loss.toFixed(4)}`)
     }
