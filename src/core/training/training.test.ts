@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JobProgress, TrainingRun } from '../../shared/contract'
 import { createCore, type Core } from '../api/core'
+import { builtinPackDir } from '../engine/builtin'
 import { locateFfmpeg } from '../media/locate'
 import { killWhen } from '../testing/child-events'
 
@@ -84,8 +85,9 @@ describe('fine-tuning on local labels', () => {
     expect(events.length).toBeGreaterThan(3)
 
     const manifest = JSON.parse(readFileSync(join(run!.packDir!, 'manifest.json'), 'utf8')) as { provenance: { basedOn: unknown; humanOpinionScores: boolean; summary: string } }
-    expect(manifest.provenance.basedOn).toEqual({ name: 'vqa-default', version: '1.0.0' })
-    expect(manifest.provenance.summary).toMatch(/^Fine-tuned from vqa-default 1\.0\.0 on 20 clip scores given by the user/)
+    const builtin = (JSON.parse(readFileSync(join(builtinPackDir(), 'manifest.json'), 'utf8')) as { version: string }).version
+    expect(manifest.provenance.basedOn).toEqual({ name: 'vqa-default', version: builtin })
+    expect(manifest.provenance.summary.startsWith(`Fine-tuned from vqa-default ${builtin} on 20 clip scores given by the user`)).toBe(true)
     expect(existsSync(join(run!.packDir!, 'training.json'))).toBe(true)
 
     // It is a pack like any other: listed, activatable, and it scores.

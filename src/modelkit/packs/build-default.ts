@@ -22,7 +22,7 @@ import { MEASUREMENTS } from '../measure/graph'
 import { defaultManifest, PACK_NAME, writeFixedStages, writeHead } from './default-pack'
 import { trainHead, type Sample } from '../head/train'
 
-export const PACK_VERSION = '1.0.0'
+export const PACK_VERSION = '1.1.0'
 const ROOT = resolve(__dirname, '..', '..', '..')
 const INPUTS = [...MEASUREMENTS.map((m) => m.name), 'brisque']
 

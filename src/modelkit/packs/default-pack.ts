@@ -135,6 +135,7 @@ export async function writeFixedStages(dir: string, root: string): Promise<void>
 
 export async function writeHead(dir: string, weights: HeadWeights): Promise<void> {
   await writeFile(join(dir, 'head.onnx'), headToOnnx(weights))
-  // The TensorFlow.js weights travel with the pack: fine-tuning (#6) starts from exactly this head.
-  await writeFile(join(dir, 'head.json'), JSON.stringify(weights))
+  // The TensorFlow.js weights travel with the pack: fine-tuning (#6) starts from exactly this head. They are float32
+  // values: nine significant digits write each one exactly, at half the size of a double's seventeen.
+  await writeFile(join(dir, 'head.json'), JSON.stringify(weights, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(9)) : v)))
 }
