@@ -55,7 +55,7 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
     title: 'VQA Inspector default (measurements + learned head)',
     description:
       'Measures blur, noise, blocking, banding, exposure, contrast, colour, interlacing, freezes, stutter, flicker, shake and black frames ' +
-      'on native-resolution fragments and a global view, adds BRISQUE, and maps them to a 1–5 score and per-distortion severities with a small MLP.',
+      'on native-resolution fragments and a global view, adds BRISQUE, and maps them to a 1–5 score and per-distortion severities with an MLP (five small heads trained from different starting points, merged into one).',
     licence: 'MIT (BRISQUE stage: model data from OpenCV, Apache-2.0)',
     provenance: {
       summary:
@@ -113,7 +113,7 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
       levels: ['bad', 'poor', 'fair', 'good', 'excellent'],
       calibration:
         '5 = no added distortion; each distortion costs up to a documented maximum (e.g. severe blocking −3.4, black frames −3.8), combined over distortions. ' +
-        'Not calibrated to mean opinion scores: on four real UGC clips with MOS 3.24–3.46 (KoNViD-1k, LSVQ) version 1.0.0 gives 3.15, 3.84, 2.26 and 3.43.'
+        'Not calibrated to mean opinion scores: on four real UGC clips with MOS 3.24–3.46 (KoNViD-1k, LSVQ) version 1.1.0 gives 2.98, 3.74, 2.45 and 3.83.'
     },
     distortions: DISTORTION_IDS.map((id) => ({ id, label: DISTORTION_LABELS[id]![0], description: DISTORTION_LABELS[id]![1] }))
   }
