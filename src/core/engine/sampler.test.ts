@@ -7,7 +7,7 @@ import { View, type View as ViewT } from '../../shared/model-pack'
 import { locateFfmpeg } from '../media/locate'
 import { probeFile } from '../media/probe'
 import { makeClip } from '../testing/media-fixtures'
-import { fragmentRects, frameStep, pickFrames, sampleSegments, samplerArgs, samplerFilter, toTensor, type SegmentFrames } from './sampler'
+import { fragmentRects, frameStep, sparsePick, pickFrames, sampleSegments, samplerArgs, samplerFilter, toTensor, type SegmentFrames } from './sampler'
 
 const views: ViewT[] = [
   View.parse({ name: 'frag', kind: 'fragments', grid: [4, 4], patch: [64, 64], align: 8, frames: 64, sampling: 'consecutive', maxFps: 30, pixelFormat: 'gray', layout: 'TCHW', dtype: 'uint8' }),
@@ -30,6 +30,15 @@ describe('sampler maths', () => {
     expect(fragmentRects(256, 256, frag).map((r) => [r.x, r.y])).toEqual(
       [0, 64, 128, 192].flatMap((y) => [0, 64, 128, 192].map((x) => [x, y]))
     )
+  })
+
+  it('picks each segment its still from inside it, a quarter in', () => {
+    expect(sparsePick(0, 60, 15)).toBe(1) // stepped frame 15
+    expect(sparsePick(60, 60, 15)).toBe(5)
+    // A short segment after a cut at 61: frame 75, inside it — not 60, the last frame of the shot before.
+    expect(sparsePick(61, 31, 15)).toBe(5)
+    // A tail too short to hold one uses the last before it.
+    expect(sparsePick(61, 5, 15)).toBe(4)
   })
 
   it('steps high frame rates down without duplicating', () => {

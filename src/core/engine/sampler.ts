@@ -81,7 +81,10 @@ export function sparseStride(perSegment: number): number {
 
 /** Pure: which of the sparse frames (stepped indices `k · stride`, k = 0, 1, …) segment [first, first + take) uses. */
 export function sparsePick(first: number, take: number, stride: number): number {
-  return Math.floor((first + Math.floor(take / 4)) / stride)
+  const quarter = Math.floor((first + Math.floor(take / 4)) / stride)
+  // Never one from before the segment (it may be the previous shot) when one falls inside it.
+  const inside = Math.ceil(first / stride)
+  return inside * stride < first + take ? Math.max(quarter, inside) : quarter
 }
 
 /** The timestamps output: tiny frames whose only purpose is their presentation times (framecrc lines). */
@@ -380,6 +383,9 @@ export async function sampleSegments(
         const t = tsStream ? times.slice(0, ready) : Array.from({ length: ready }, (_, k) => (total + k) * dt)
         const end = final && ready > 0 ? t[ready - 1]! + lastDuration : undefined
         take = nextSegmentLength(t, detector >= 0 ? cutFlags.slice(0, ready) : [], segmentSeconds, final, end)
+        // Timestamps that stop advancing (a broken file) would hold every frame back: past three nominal segments
+        // of frames, cut by count so memory stays bounded.
+        if (take === null && ready > 3 * perSegment) take = perSegment
       }
       if (take === null || take <= 0) return
       const index = segmentIndex

@@ -12,7 +12,8 @@ describe('segment boundaries', () => {
     expect(nextSegmentLength(at(76, 25), [], 2, false)).toBe(50)
   })
   it('ends a segment at a cut between L/2 and 1.5·L, the first such cut', () => {
-    expect(nextSegmentLength(at(80, 25), cutsAt(80, 68), 2, false)).toBe(68) // 2.72 s
+    expect(nextSegmentLength(at(80, 25), cutsAt(80, 68), 2, false)).toBeNull() // 2.72 s: too little known after it yet
+    expect(nextSegmentLength(at(90, 25), cutsAt(90, 68), 2, false)).toBe(68)
     expect(nextSegmentLength(at(80, 25), cutsAt(80, 30, 68), 2, false)).toBe(30)
     // Too early (a flash of a shot) or too late (the next segment's business): the grid.
     expect(nextSegmentLength(at(80, 25), cutsAt(80, 10), 2, false)).toBe(50)
@@ -23,6 +24,10 @@ describe('segment boundaries', () => {
     expect(nextSegmentLength(at(100, 25), [], 2, true, 4)).toBe(50)
     expect(nextSegmentLength(at(70, 25), cutsAt(70, 30), 2, true, 2.8)).toBe(30)
     expect(nextSegmentLength(at(70, 25), cutsAt(70, 65), 2, true, 2.8)).toBe(70) // 0.2 s after the cut: too short
+    // Before the end is known, a late cut waits until enough follows it (it might be a sliver before the end).
+    expect(nextSegmentLength(at(91, 30), cutsAt(91, 87), 2, false)).toBeNull()
+    expect(nextSegmentLength(at(93, 30), cutsAt(93, 87), 2, true, 3.1)).toBe(60) // then a 1.1 s tail, cut ignored
+    expect(nextSegmentLength(at(110, 30), cutsAt(110, 87), 2, false)).toBe(87)
   })
   it('measures time, not frames: variable frame rate', () => {
     // 25 fps for 1 s, then 10 fps: 2 s is frame 35, not 50.

@@ -21,8 +21,11 @@ export function nextSegmentLength(times: readonly number[], cuts: readonly boole
   for (let i = 1; i < n; i++) {
     const dt = times[i]! - t0
     if (dt > 1.5 * L) break
-    // At the end of the clip, a cut is only honoured if what follows it is long enough to be its own segment.
-    if (cuts[i] && dt >= L / 2 && (!final || last - times[i]! >= L / 4)) return i
+    if (!cuts[i] || dt < L / 2) continue
+    // A cut is only honoured once what follows it is known to be long enough to be its own segment (at the end of
+    // the clip it may not be: then the tail stays with this segment).
+    if (last - times[i]! >= L / 4) return i
+    if (!final) return null
   }
   if (final && last - t0 < 1.5 * L) return n
   const i = times.findIndex((t) => t - t0 >= L - 1e-6)

@@ -195,6 +195,14 @@ describe('labels, review queue and library statistics on an on-disk catalog', ()
     restoreLabels(db, [{ ...first, id: first.id + 1000 }])
     expect(listLabels(db, { clipId: a, kind: 'verdict', offset: 0, limit: 10 }).rows.map((l) => l.id)).toEqual([first.id + 1000])
     expect(() => deleteLabel(db, third.id)).toThrow(/No label/)
+    // The id of a deleted label was given to a newer one before the undo: both end up there.
+    const comment = addLabel(db, { clipId: a, kind: 'comment', comment: 'old' }, 800).label
+    deleteLabel(db, comment.id)
+    const newer = addLabel(db, { clipId: a, kind: 'comment', comment: 'new' }, 900).label
+    expect(newer.id).toBe(comment.id)
+    const [back] = restoreLabels(db, [comment])
+    expect(back!.id).not.toBe(comment.id)
+    expect(listLabels(db, { clipId: a, kind: 'comment', offset: 0, limit: 10 }).rows.map((l) => l.comment).sort()).toEqual(['new', 'old'])
   })
 
 })

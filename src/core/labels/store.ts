@@ -108,14 +108,14 @@ export function addLabel(db: Db, input: LabelInput & { source?: string }, now = 
 }
 
 /**
- * Undo: puts deleted or replaced labels back as they were — same id where it is free, same source and times — and
+ * Undo: puts deleted or replaced labels back as they were — same id where it is still free, same source and times — and
  * removes whatever now holds their one-per-clip place. Labels of clips that no longer exist are skipped.
  */
 export function restoreLabels(db: Db, labels: readonly Label[]): Label[] {
   return db.transaction(() => {
     const restored: Label[] = []
     const clipExists = db.prepare('SELECT 1 FROM clips WHERE id = ?')
-    const idTaken = db.prepare('SELECT 1 FROM labels WHERE id = ?')
+    const holder = db.prepare('SELECT clip_id AS clipId, kind, created_at AS createdAt FROM labels WHERE id = ?')
     const insert = db.prepare(
       `INSERT INTO labels (id, clip_id, kind, score, verdict, distortion, start, end, comment, model, source, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -124,11 +124,15 @@ export function restoreLabels(db: Db, labels: readonly Label[]): Label[] {
       const problem = labelProblem(l.kind, l)
       if (problem) throw new LabelError('invalid_input', `Cannot restore this label: ${problem}`)
       if (!clipExists.get(l.clipId)) continue
-      if (idTaken.get(l.id)) continue // already there: restoring twice is a no-op
+      const there = holder.get(l.id) as { clipId: number; kind: string; createdAt: number } | undefined
+      // Already back (restoring twice is a no-op) — unless SQLite gave the freed id to a newer label meanwhile.
+      if (there && there.clipId === l.clipId && there.kind === l.kind && there.createdAt === l.createdAt) continue
       removeReplaced(db, replacedBy(db, l))
-      insert.run(l.id, l.clipId, l.kind, l.score, l.verdict, l.distortion, l.start, l.end, l.comment, l.model, l.source, l.createdAt, l.updatedAt)
+      const id = Number(
+        insert.run(there ? null : l.id, l.clipId, l.kind, l.score, l.verdict, l.distortion, l.start, l.end, l.comment, l.model, l.source, l.createdAt, l.updatedAt).lastInsertRowid
+      )
       refreshClipLabels(db, l.clipId)
-      restored.push(getLabel(db, l.id) as Label)
+      restored.push(getLabel(db, id) as Label)
     }
     return restored
   })()

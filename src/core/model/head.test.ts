@@ -67,6 +67,11 @@ describe('quality head', () => {
     })
     merged.predict(rows).probs.flat().forEach((p, i) => expect(Math.abs(p - (out['levels']!.data as Float32Array)[i]!)).toBeLessThan(1e-4))
     await session.dispose()
+    // Without hidden layers the output layers read the inputs themselves.
+    const flat = [1, 2].map((seed) => Head.create({ ...spec, hidden: [] }, seed))
+    const flatMerged = Head.fromWeights(mergeHeads(flat.map((m) => m.weights())))
+    const want = mean(flat.map((m) => m.forward(x).logits))
+    Array.from(flatMerged.forward(x).logits.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 4))
     expect(() => mergeHeads([members[0]!.weights(), Head.create({ ...spec, std: [1, 1, 1, 1] }, 1).weights()])).toThrow(/differ/)
   })
 

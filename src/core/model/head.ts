@@ -188,16 +188,18 @@ export function mergeHeads(members: readonly HeadWeights[]): HeadWeights {
     const parts = members.map((m) => m.layers[li]!)
     const { inSize, outSize, name } = parts[0]!
     const output = li >= nLayers - 2
-    const hiddenFirst = li === 0 && !output
-    const inK = hiddenFirst ? inSize : inSize * K
+    // Layers that read the inputs (the first hidden layer, or the outputs of a head without hidden layers) share them.
+    const readsInputs = output ? first.spec.hidden.length === 0 : li === 0
+    const inK = readsInputs ? inSize : inSize * K
     const outK = output ? outSize : outSize * K
     const kernel = new Array<number>(inK * outK).fill(0)
     parts.forEach((p, k) => {
       for (let i = 0; i < inSize; i++)
         for (let o = 0; o < outSize; o++) {
-          const row = hiddenFirst ? i : k * inSize + i
+          const row = readsInputs ? i : k * inSize + i
           const col = output ? o : k * outSize + o
-          kernel[row * outK + col] = output ? p.kernel[i * outSize + o]! / K : p.kernel[i * outSize + o]!
+          // += : output layers that read the shared inputs add up the members; elsewhere each cell is written once.
+          kernel[row * outK + col]! += output ? p.kernel[i * outSize + o]! / K : p.kernel[i * outSize + o]!
         }
     })
     const bias = output ? Array.from({ length: outSize }, (_, o) => parts.reduce((a, p) => a + p.bias[o]!, 0) / K) : parts.flatMap((p) => p.bias)
