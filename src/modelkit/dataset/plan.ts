@@ -96,6 +96,15 @@ function sizesFor(source: PlannedSource): typeof SIZES {
   return ok.length ? ok : SIZES.slice(0, 1)
 }
 
+/** Clip i's own stream, its source (round-robin over the seeded order), size and frame rate — drawn in this order. */
+function drawClip(root: Rng, name: string, sources: readonly PlannedSource[], order: readonly number[], i: number) {
+  const rng = root.fork(name)
+  const source = sources[order[i % order.length] ?? 0] as PlannedSource
+  const size = weighted(rng, sizesFor(source))
+  const { fps } = weighted(rng, FRAME_RATES)
+  return { rng, source, size, fps }
+}
+
 export interface TrainMix {
   clean: number
   single: number
@@ -114,10 +123,7 @@ export function planTrain(sources: readonly PlannedSource[], seed: number, count
   const order = root.fork('source-order').shuffle(sources.map((_, i) => i))
   const clips: ClipPlan[] = []
   for (let i = 0; i < count; i++) {
-    const rng = root.fork(`clip-${i}`)
-    const source = sources[order[i % order.length] ?? 0] as PlannedSource
-    const size = weighted(rng, sizesFor(source))
-    const { fps } = weighted(rng, FRAME_RATES)
+    const { rng, source, size, fps } = drawClip(root, `clip-${i}`, sources, order, i)
     const u = rng.next()
     const kind: ClipKind = u < TRAIN_MIX.clean ? 'clean' : u < TRAIN_MIX.clean + TRAIN_MIX.single ? 'single' : u < 1 - TRAIN_MIX.pair ? 'window' : 'pair'
     const geo: ClipGeometry = { width: size.width, height: size.height, fps, seconds: kind === 'window' ? windowSeconds : seconds }
@@ -153,10 +159,7 @@ export function planTrainSeries(sources: readonly PlannedSource[], seed: number,
   const order = root.fork('source-order').shuffle(sources.map((_, i) => i))
   const clips: ClipPlan[] = []
   for (let k = 0; k < count; k++) {
-    const rng = root.fork(`series-${k}`)
-    const source = sources[order[k % order.length] ?? 0] as PlannedSource
-    const size = weighted(rng, sizesFor(source))
-    const { fps } = weighted(rng, FRAME_RATES)
+    const { rng, source, size, fps } = drawClip(root, `series-${k}`, sources, order, k)
     const geo: ClipGeometry = { width: size.width, height: size.height, fps, seconds }
     const camera = planCamera(rng)
     const distortion = DISTORTION_IDS[k % DISTORTION_IDS.length]!
