@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { locateFfmpeg } from '../media/locate'
-import { analyzeFile, type SegmentResult } from './analyze'
+import { listKeyframes } from '../media/probe'
+import { analyzeFile, FAST_WINDOW_SECONDS, FAST_WINDOWS_PER_PROCESS, type SegmentResult } from './analyze'
 import { builtinPackDir } from './builtin'
 import { OrtEngine } from './ort'
 import { loadPack, type LoadedPack } from './pack'
 import { poolClip } from './pooling'
 
-const { ffmpeg } = locateFfmpeg()
+const { ffmpeg, ffprobe } = locateFfmpeg()
 let dir: string
 let pack: LoadedPack
 
@@ -51,5 +52,19 @@ describe('the built-in pack on known defects', () => {
     expect(poolClip(blurred)).toBeLessThan(poolClip(clean) - 0.5)
     const top = Object.entries(blurred[0]!.severities).sort((a, b) => b[1] - a[1])[0]
     expect(top?.[0]).toBe('blur')
+  })
+
+  it('fast mode scores every segment of a file longer than one batch of windows, and finds the defect in the late one', async () => {
+    const seconds = 2 * (FAST_WINDOWS_PER_PROCESS + 2)
+    const file = clip('fast-long.mp4', `drawbox=c=black:t=fill:enable='between(t,${seconds - 4},${seconds - 2.01})'`, seconds)
+    const segs = await analyzeFile(pack, ffmpeg, file, { width: 640, height: 360, fps: 25 }, {
+      fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: seconds, keyframes: await listKeyframes(ffprobe, file) }
+    })
+    expect(segs.map((s) => s.index)).toEqual(Array.from({ length: seconds / 2 }, (_, i) => i))
+    expect(segs.map((s) => s.start)).toEqual(Array.from({ length: seconds / 2 }, (_, i) => 2 * i))
+    const black = segs.map((s) => s.severities['black']!)
+    const worst = black.indexOf(Math.max(...black))
+    expect(worst).toBe(seconds / 2 - 2)
+    expect(black[worst]).toBeGreaterThan(0.5)
   })
 })

@@ -182,4 +182,11 @@ describe('fast-mode windows', () => {
     expect(fastWindow(2, 4, 0.6, 10, [0, 3.9, 5])).toEqual({ from: 2.7, keyframeSeek: false }) // 3.9 leaves no room
     expect(fastWindow(9.8, 10, 0.6, 10, [])).toEqual({ from: 9.4, keyframeSeek: false })
   })
+
+  it('are opened a bounded batch per ffmpeg process, covering every window once and in order', async () => {
+    const { windowBatches } = await import('./analyze')
+    expect(windowBatches(0, 8)).toEqual([])
+    expect(windowBatches(8, 8)).toEqual([{ first: 0, count: 8 }])
+    expect(windowBatches(19, 8)).toEqual([{ first: 0, count: 8 }, { first: 8, count: 8 }, { first: 16, count: 3 }])
+  })
 })
