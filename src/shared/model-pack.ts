@@ -68,7 +68,12 @@ export const Stage = z.object({
   file: z.string().regex(/^[^/\\]+\.onnx$/, 'an .onnx file inside the pack folder'),
   /** Each input is fed from a view (`view:<name>`) or from an earlier stage's output (`<stage>.<output>`). */
   inputs: z.array(TensorSpec.extend({ from: z.string().min(1) })).min(1),
-  outputs: z.array(TensorSpec).min(1)
+  outputs: z.array(TensorSpec).min(1),
+  /**
+   * ONNX Runtime's graph optimisation level for this stage (default 'all'). 'all' adds layout transforms (NCHWc)
+   * that pay off for deep convolutional networks but cost more than they save on single-channel image filters.
+   */
+  optimization: z.enum(['basic', 'extended', 'all']).optional()
 })
 export type Stage = z.infer<typeof Stage>
 

@@ -14,3 +14,32 @@ describe('execution provider choice', () => {
     expect(new OrtEngine('cpu', 3).status()).toMatchObject({ provider: 'cpu', threads: 3, warnings: [] })
   })
 })
+
+describe('graph optimisation level per stage', () => {
+  it("gives the built-in measurement stage the same features at 'extended' as at 'all'", async () => {
+    const { join } = await import('node:path')
+    const { builtinPackDir } = await import('./builtin')
+    const engine = new OrtEngine('cpu', 1)
+    const file = join(builtinPackDir(), 'measure.onnx')
+    const [all, extended] = await Promise.all([engine.load(file), engine.load(file, { optimization: 'extended' })])
+    // A moving pattern with flat areas, edges and colour (deterministic, so a failure reproduces).
+    const T = 12
+    const frag = new Uint8Array(T * 256 * 256)
+    const glob = new Uint8Array(T * 3 * 90 * 160)
+    for (let i = 0; i < frag.length; i++) frag[i] = ((i % 256) + Math.floor(i / 256 / 9) * 7 + (i >> 16) * 3) & 0xf0
+    for (let i = 0; i < glob.length; i++) glob[i] = (i * 31 + (i >> 10)) & 0xff
+    const feeds = { frag: { data: frag, dims: [T, 1, 256, 256] }, glob: { data: glob, dims: [T, 3, 90, 160] } }
+    const a = Array.from((await all.run(feeds))['features']!.data as Float32Array)
+    const b = Array.from((await extended.run(feeds))['features']!.data as Float32Array)
+    expect(a).toHaveLength(b.length)
+    a.forEach((v, k) => expect(Math.abs(v - b[k]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(v))))
+    await Promise.all([all.dispose(), extended.dispose()])
+  })
+
+  it('is a declared manifest field with a closed set of values', async () => {
+    const { Stage } = await import('../../shared/model-pack')
+    const stage = { name: 'm', file: 'm.onnx', inputs: [{ name: 'x', from: 'view:v', dtype: 'uint8', shape: [1] }], outputs: [{ name: 'y', dtype: 'float32', shape: [1] }] }
+    expect(Stage.parse({ ...stage, optimization: 'extended' }).optimization).toBe('extended')
+    expect(Stage.safeParse({ ...stage, optimization: 'fastest' }).success).toBe(false)
+  })
+})

@@ -88,12 +88,12 @@ export class OrtEngine {
     return { provider: this.provider, requested: this.requested, threads: this.threads, warnings: [...this.warnings], ortVersion: ort.env.versions.common }
   }
 
-  async load(model: Uint8Array | string): Promise<OrtSession> {
+  async load(model: Uint8Array | string, opts: { optimization?: 'basic' | 'extended' | 'all' } = {}): Promise<OrtSession> {
     const options = (provider: Provider): ort.InferenceSession.SessionOptions => ({
       executionProviders: provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
       intraOpNumThreads: this.threads,
       interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
+      graphOptimizationLevel: opts.optimization ?? 'all',
       // ONNX Runtime's worker threads spin after each run by default. With several stages (each a session with its
       // own pool) and ffmpeg decoding beside them, spinning threads steal the very cores the others need.
       extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } }

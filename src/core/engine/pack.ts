@@ -90,7 +90,7 @@ export async function loadPack(dir: string, engine: OrtEngine): Promise<LoadedPa
       }
       let session: OrtSession
       try {
-        session = await engine.load(file)
+        session = await engine.load(file, stage.optimization ? { optimization: stage.optimization } : {})
       } catch (err) {
         throw new PackError(dir, `${stage.file} is not a model ONNX Runtime can load: ${(err as Error).message.split('\n')[0]}`)
       }
