@@ -21,6 +21,7 @@ import { generateDataset, type ClipRecord, type DatasetFile } from '../dataset/g
 import { MEASUREMENTS } from '../measure/graph'
 import { defaultManifest, PACK_NAME, writeFixedStages, writeHead } from './default-pack'
 import { trainHead, type Sample } from '../head/train'
+import { measurementPipelineId } from './pipeline-id'
 
 export const PACK_VERSION = '1.1.0'
 const ROOT = resolve(__dirname, '..', '..', '..')
@@ -34,7 +35,7 @@ export interface MeasuredSegment {
   x: number[]
 }
 
-/** Measures every clip of a dataset with a pack's stages; cached per clip file so a rerun only measures new clips. */
+/** Measures every clip of a dataset with a pack's stages; cached per clip file (and per measuring pipeline) so a rerun only measures new clips. */
 export async function measureDataset(
   packDir: string,
   dataDir: string,
@@ -42,12 +43,16 @@ export async function measureDataset(
   cacheFile: string,
   log: (s: string) => void = () => undefined
 ): Promise<Map<string, MeasuredSegment[]>> {
-  const cache = new Map<string, MeasuredSegment[]>(
-    existsSync(cacheFile) ? (JSON.parse(await readFile(cacheFile, 'utf8')) as Array<[string, MeasuredSegment[]]>) : []
-  )
   const { ffmpeg } = locateFfmpeg()
   const engine = new OrtEngine('cpu')
   const pack = await loadPack(packDir, engine)
+  const readers = pack.manifest.stages.filter((st) => st.inputs.every((i) => i.from.startsWith('view:')))
+  const pipeline = measurementPipelineId(await Promise.all(readers.map((st) => readFile(join(packDir, st.file)))), pack.manifest.views, ds.segmentSeconds)
+  const stored = existsSync(cacheFile) ? (JSON.parse(await readFile(cacheFile, 'utf8')) as { pipeline?: string; clips?: Array<[string, MeasuredSegment[]]> }) : null
+  // Measurements taken by another pipeline (an older sampler or measurement graph) are not reused.
+  if (stored && stored.pipeline !== pipeline) log(`measurement cache was made by another pipeline (${stored.pipeline ?? 'unversioned'}); measuring again`)
+  const cache = new Map<string, MeasuredSegment[]>(stored?.pipeline === pipeline ? (stored.clips ?? []) : [])
+  const save = (): Promise<void> => writeFile(cacheFile, JSON.stringify({ pipeline, clips: [...cache] }))
   const t0 = Date.now()
   let n = 0
   try {
@@ -67,13 +72,13 @@ export async function measureDataset(
       )
       if (++n % 25 === 0) {
         log(`measured ${n} clips (${((Date.now() - t0) / n).toFixed(0)} ms each)`)
-        await writeFile(cacheFile, JSON.stringify([...cache]))
+        await save()
       }
     }
   } finally {
     await pack.dispose()
   }
-  await writeFile(cacheFile, JSON.stringify([...cache]))
+  await save()
   return cache
 }
 
