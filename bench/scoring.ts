@@ -6,7 +6,7 @@
  *  - kill -9 in the middle of scoring 200 clips, then restart: every clip scored exactly once
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCore } from '../src/core/api/core'
@@ -30,6 +30,23 @@ function decodeOnly(file: string): number {
   const t = performance.now()
   execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-i', file, '-f', 'null', '-'])
   return (performance.now() - t) / 1000
+}
+
+/** RSS of a process and all its descendants, in MB (0 once it has exited). Linux /proc. */
+function treeRssMb(pid: number): number {
+  try {
+    const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+    const children = readdirSync(`/proc/${pid}/task`).flatMap((t) => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
+      } catch {
+        return []
+      }
+    })
+    return rss + children.reduce((a, c) => a + treeRssMb(c), 0)
+  } catch {
+    return 0
+  }
 }
 
 export async function benchScoring(): Promise<BenchLine[]> {
@@ -70,20 +87,16 @@ export async function benchScoring(): Promise<BenchLine[]> {
     })
     const samples: number[] = []
     const timer = setInterval(() => {
-      try {
-        const status = execFileSync('cat', [`/proc/${child.pid}/status`], { encoding: 'utf8' })
-        const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
-        if (kb) samples.push(kb / 1024)
-      } catch {
-        // finished
-      }
+      // The scorer and its ffmpeg together: the decoder's buffers count as much as the model's.
+      const mb = treeRssMb(child.pid ?? 0)
+      if (mb) samples.push(mb)
     }, 1000)
     await new Promise((r) => child.on('close', r))
     clearInterval(timer)
     const third = Math.max(1, Math.floor(samples.length / 3))
     const peak = (xs: number[]): number => Math.max(0, ...xs)
     lines.push({
-      name: `score ${minutes}-min 1080p: peak RSS`,
+      name: `score ${minutes}-min 1080p: peak RSS (process + ffmpeg)`,
       value: `${peak(samples).toFixed(0)} MB`,
       note: `by thirds: ${[samples.slice(0, third), samples.slice(third, 2 * third), samples.slice(2 * third)].map((s) => peak(s).toFixed(0)).join(' / ')} MB`
     })
