@@ -6,7 +6,7 @@
  *  - kill -9 in the middle of scoring 200 clips, then restart: every clip scored exactly once
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCore } from '../src/core/api/core'
@@ -49,6 +49,20 @@ function treeRssMb(pid: number): number {
   }
 }
 
+/** Runs the CLI with `args` and samples the RSS of it and its ffmpeg every second until it exits. */
+async function cliRss(args: string[]): Promise<number[]> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'cli', 'index.ts'), ...args], { stdio: ['ignore', 'ignore', 'ignore'] })
+  const samples: number[] = []
+  const timer = setInterval(() => {
+    // The scorer and its ffmpeg together: the decoder's buffers count as much as the model's.
+    const mb = treeRssMb(child.pid ?? 0)
+    if (mb) samples.push(mb)
+  }, 1000)
+  await new Promise((r) => child.on('close', r))
+  clearInterval(timer)
+  return samples
+}
+
 export async function benchScoring(): Promise<BenchLine[]> {
   const dir = mkdtempSync(join(tmpdir(), 'vqa-bench-score-'))
   const lines: BenchLine[] = []
@@ -81,25 +95,18 @@ export async function benchScoring(): Promise<BenchLine[]> {
     const long = join(dir, 'long.mp4')
     const minutes = Number(process.env['VQA_BENCH_LONG_MINUTES'] ?? 3)
     make(long, '1920x1080', minutes * 60, ['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '28', '-g', '60'])
-    const data = join(dir, 'data-long')
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'cli', 'index.ts'), 'inspect', long, '--json', '--data-dir', data], {
-      stdio: ['ignore', 'ignore', 'ignore']
-    })
-    const samples: number[] = []
-    const timer = setInterval(() => {
-      // The scorer and its ffmpeg together: the decoder's buffers count as much as the model's.
-      const mb = treeRssMb(child.pid ?? 0)
-      if (mb) samples.push(mb)
-    }, 1000)
-    await new Promise((r) => child.on('close', r))
-    clearInterval(timer)
-    const third = Math.max(1, Math.floor(samples.length / 3))
-    const peak = (xs: number[]): number => Math.max(0, ...xs)
-    lines.push({
-      name: `score ${minutes}-min 1080p: peak RSS (process + ffmpeg)`,
-      value: `${peak(samples).toFixed(0)} MB`,
-      note: `by thirds: ${[samples.slice(0, third), samples.slice(third, 2 * third), samples.slice(2 * third)].map((s) => peak(s).toFixed(0)).join(' / ')} MB`
-    })
+    const third = (samples: number[]): string => {
+      const k = Math.max(1, Math.floor(samples.length / 3))
+      return [samples.slice(0, k), samples.slice(k, 2 * k), samples.slice(2 * k)].map((s) => Math.max(0, ...s).toFixed(0)).join(' / ')
+    }
+    // Full mode (vqa inspect), then fast mode (vqa score --mode fast: its windows are separate ffmpeg inputs).
+    const full = await cliRss(['inspect', long, '--json', '--data-dir', join(dir, 'data-long')])
+    lines.push({ name: `score ${minutes}-min 1080p: peak RSS (process + ffmpeg)`, value: `${Math.max(...full).toFixed(0)} MB`, note: `by thirds: ${third(full)} MB` })
+    const fastFolder = join(dir, 'long-fast')
+    mkdirSync(fastFolder)
+    renameSync(long, join(fastFolder, 'long.mp4'))
+    const fastRss = await cliRss(['score', fastFolder, '--mode', 'fast', '--data-dir', join(dir, 'data-long-fast')])
+    lines.push({ name: `fast ${minutes}-min 1080p: peak RSS`, value: `${Math.max(...fastRss).toFixed(0)} MB`, note: `process + ffmpeg, by thirds: ${third(fastRss)} MB` })
 
     // kill -9 in the middle of 200 clips.
     const many = join(dir, 'many')
