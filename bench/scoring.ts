@@ -2,7 +2,7 @@
  * Issue #4's benchmarks, as ratios from one run on this machine:
  *  - full-mode scoring wall time ÷ ffmpeg decode-only wall time, 1080p H.264 and 4K HEVC (generated here), and × real time
  *  - fast mode against full mode on the same files
- *  - peak RSS of the scoring process over a long 1080p file, sampled at each third (flat = bounded memory)
+ *  - peak RSS of the scoring process and its ffmpeg over a long 1080p file, full and fast mode, by thirds (flat = bounded)
  *  - kill -9 in the middle of scoring 200 clips, then restart: every clip scored exactly once
  */
 import { execFileSync, spawn } from 'node:child_process'

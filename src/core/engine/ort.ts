@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createRequire } from 'node:module'
 import * as ort from 'onnxruntime-node'
+import type { Stage } from '../../shared/model-pack'
 
 export type Provider = 'cuda' | 'cpu'
 export type ProviderPreference = 'auto' | Provider
@@ -88,7 +89,7 @@ export class OrtEngine {
     return { provider: this.provider, requested: this.requested, threads: this.threads, warnings: [...this.warnings], ortVersion: ort.env.versions.common }
   }
 
-  async load(model: Uint8Array | string, opts: { optimization?: 'basic' | 'extended' | 'all' } = {}): Promise<OrtSession> {
+  async load(model: Uint8Array | string, opts: { optimization?: NonNullable<Stage['optimization']> } = {}): Promise<OrtSession> {
     const options = (provider: Provider): ort.InferenceSession.SessionOptions => ({
       executionProviders: provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
       intraOpNumThreads: this.threads,

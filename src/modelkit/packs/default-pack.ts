@@ -82,7 +82,7 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
           { name: 'glob', from: 'view:glob', dtype: 'uint8', shape: ['frames', 3, 90, 160] }
         ],
         outputs: [{ name: 'features', dtype: 'float32', shape: [1, MEASUREMENTS.length] }],
-        // The same features as 'all' (checked in pack.test.ts) in about 60 % of the CPU time: 'all' wraps each of the
+        // The same features as 'all' (checked in core/engine/ort.test.ts) in about 60 % of the CPU time: 'all' wraps each of the
         // graph's 1-channel filters in NCHWc layout reorders. BRISQUE stays at 'all': its output moves with the level.
         optimization: 'extended'
       },
