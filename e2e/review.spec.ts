@@ -104,10 +104,15 @@ describe('Review in browser mode', () => {
     expect(await queue.getByRole('button').first().getAttribute('aria-current')).toBe('true')
     await page.locator('body').press('1')
     await page.getByRole('list', { name: 'Labels on this clip' }).getByText('Score 1.00').waitFor()
-    await page.locator('body').press('r') // reject → next clip
-    // The verdict is saved before the queue moves on: wait for the move, or the next key lands on the clip left behind.
+    // Reject → next clip, and score it at once. Both keys go in one task, so the score certainly arrives while the
+    // verdict is still being saved: it must be held and land on the clip moved to, not on the one being left (which
+    // keeps its 1.00; checked after the reload).
+    await page.evaluate(() => {
+      const key = (init: KeyboardEventInit): boolean => document.body.dispatchEvent(new KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init }))
+      key({ key: 'r', code: 'KeyR' })
+      key({ key: '#', code: 'Digit3', shiftKey: true }) // 3.5
+    })
     await expect.poll(async () => queue.getByRole('button').first().getAttribute('aria-current')).toBeNull()
-    await page.locator('body').press('Shift+Digit3') // 3.5
     await page.getByRole('list', { name: 'Labels on this clip' }).getByText('Score 3.50').waitFor()
     await page.locator('body').press('a')
     // The queue marks both clips left behind, and counts them.
@@ -127,6 +132,7 @@ describe('Review in browser mode', () => {
     const table = page.getByRole('table', { name: 'Labels' })
     await table.getByText('Score 1.00').waitFor()
     await table.getByText('Score 3.50').waitFor()
+    expect(await table.getByRole('row').filter({ hasText: 'Score 3.50' }).textContent()).not.toMatch(/black gap/)
     await table.getByText('Rejected').waitFor()
     await table.getByText('Accepted').waitFor()
     await page.screenshot({ path: join(ARTIFACTS, 'labels.png') })

@@ -7,7 +7,7 @@ import { ClipInspector, type InspectorHandle } from '../clip/ClipInspector'
 import { LabelPanel } from '../labels/LabelPanel'
 import { useLabelEditor, type UndoEntry } from '../labels/useLabelEditor'
 import { ScoreChip } from '../library/ScoreChip'
-import { reviewAction, SHORTCUTS } from './keys'
+import { reviewAction, SHORTCUTS, type ReviewAction } from './keys'
 import './review.css'
 
 interface ReviewViewProps {
@@ -110,14 +110,26 @@ export function ReviewView({ clipId, version }: ReviewViewProps) {
     [queue, index, current, notify]
   )
 
+  // A verdict moves on once it is saved. Keys pressed meanwhile (R then 3 at typing speed) are held and replayed on
+  // the clip moved to — the one the reviewer is looking at by then — instead of landing on the clip being left.
+  const verdictInFlight = useRef(false)
+  const heldKeys = useRef<ReviewAction[]>([])
+  const [settled, setSettled] = useState(0)
   const setVerdict = useCallback(
     async (verdict: 'accept' | 'reject'): Promise<void> => {
-      const saved = await editor.add({ kind: 'verdict', verdict, model }, verdict === 'accept' ? 'accept' : 'reject')
-      if (saved) {
-        // Moving on at once: mark the clip left behind now, not when its labels are next read.
-        const score = editor.labels?.find((l) => l.kind === 'score' && l.start === null)?.score ?? null
-        markQueue(saved.clipId, verdict, score)
-        step(1)
+      verdictInFlight.current = true
+      try {
+        const saved = await editor.add({ kind: 'verdict', verdict, model }, verdict === 'accept' ? 'accept' : 'reject')
+        if (saved) {
+          // Moving on at once: mark the clip left behind now, not when its labels are next read.
+          const score = editor.labels?.find((l) => l.kind === 'score' && l.start === null)?.score ?? null
+          markQueue(saved.clipId, verdict, score)
+          step(1)
+        }
+      } finally {
+        verdictInFlight.current = false
+        // Rendered together with the move, so the held keys replay against the new clip (see the effect below).
+        setSettled((n) => n + 1)
       }
     },
     [editor, model, step]
@@ -151,36 +163,46 @@ export function ReviewView({ clipId, version }: ReviewViewProps) {
       const action = reviewAction(e)
       if (!action) return
       e.preventDefault()
-      switch (action.type) {
-        case 'next':
-          return step(1)
-        case 'previous':
-          return step(-1)
-        case 'playWorst': {
-          const worst = inspector.current?.worstSegment()
-          if (worst) inspector.current?.playRange(worst.start, worst.end)
-          return
-        }
-        case 'togglePlay':
-          return inspector.current?.togglePlay()
-        case 'verdict':
-          return void setVerdict(action.verdict)
-        case 'score':
-          return void editor.add({ kind: 'score', score: action.score, model }, `score ${action.score}`)
-        case 'comment':
-          return setCommenting((n) => n + 1)
-        case 'tag':
-          if (!range) setRange(segmentAtPlayhead())
-          return setTagging((n) => n + 1)
-        case 'undo':
-          return void undo()
-        case 'help':
-          return setHelp((h) => !h)
-      }
+      if (verdictInFlight.current && action.type !== 'help') heldKeys.current.push(action)
+      else perform(action)
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
   })
+
+  // After the render that follows a verdict (the clip moved to is `current` and the editor is bound to it).
+  useEffect(() => {
+    while (heldKeys.current.length && !verdictInFlight.current) perform(heldKeys.current.shift()!)
+  }, [settled])
+
+  function perform(action: ReviewAction): void {
+    switch (action.type) {
+      case 'next':
+        return step(1)
+      case 'previous':
+        return step(-1)
+      case 'playWorst': {
+        const worst = inspector.current?.worstSegment()
+        if (worst) inspector.current?.playRange(worst.start, worst.end)
+        return
+      }
+      case 'togglePlay':
+        return inspector.current?.togglePlay()
+      case 'verdict':
+        return void setVerdict(action.verdict)
+      case 'score':
+        return void editor.add({ kind: 'score', score: action.score, model }, `score ${action.score}`)
+      case 'comment':
+        return setCommenting((n) => n + 1)
+      case 'tag':
+        if (!range) setRange(segmentAtPlayhead())
+        return setTagging((n) => n + 1)
+      case 'undo':
+        return void undo()
+      case 'help':
+        return setHelp((h) => !h)
+    }
+  }
 
   const item = queue?.[index] ?? null
   const reviewed = useMemo(() => queue?.filter((i) => i.review !== null).length ?? 0, [queue])
