@@ -17,6 +17,7 @@ import { loadPack } from '../src/core/engine/pack'
 import { FAST_WINDOW_SECONDS } from '../src/core/engine/analyze'
 import { locateFfmpeg } from '../src/core/media/locate'
 import { listKeyframes } from '../src/core/media/probe'
+import { detectHwDecode } from '../src/core/media/hwaccel'
 import { killWhen } from '../src/core/testing/child-events'
 import type { BenchLine } from './library'
 
@@ -75,14 +76,21 @@ export async function benchScoring(): Promise<BenchLine[]> {
     // A keyframe a second, as cameras and streaming encoders make them.
     make(files[0]![1], '1920x1080', 20, ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-g', '30'])
     make(files[1]![1], '3840x2160', 8, ['-c:v', 'libx265', '-preset', 'ultrafast', '-crf', '24', '-x265-params', 'log-level=error:keyint=30'])
+    // What the app would decode with here; the decode-only baseline is software, as the scorer's fallback is.
+    const hw = await detectHwDecode(ffmpeg, 'auto')
+    lines.push({
+      name: 'hardware decoding',
+      value: hw.method ?? 'none usable',
+      note: hw.rejected.map((r) => `${r.method}: ${r.reason}`).join('; ') || 'no hwaccel methods in this ffmpeg'
+    })
     for (const [label, file, w, h, seconds] of files) {
       const decode = decodeOnly(file)
       const geometry = { width: w, height: h, fps: 30 }
       let t = performance.now()
-      await analyzeFile(pack, ffmpeg, file, geometry)
+      await analyzeFile(pack, ffmpeg, file, geometry, { hwaccel: hw.method })
       const full = (performance.now() - t) / 1000
       t = performance.now()
-      await analyzeFile(pack, ffmpeg, file, geometry, { fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: seconds, keyframes: await listKeyframes(ffprobe, file) } })
+      await analyzeFile(pack, ffmpeg, file, geometry, { hwaccel: hw.method, fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: seconds, keyframes: await listKeyframes(ffprobe, file) } })
       const fast = (performance.now() - t) / 1000
       lines.push(
         { name: `score ${label}: full ÷ decode-only`, value: (full / decode).toFixed(2), note: `${full.toFixed(2)} s vs ${decode.toFixed(2)} s; ${(seconds / full).toFixed(1)}× real time` },

@@ -22,6 +22,7 @@ import { labelsCommand, trainCommand } from './train-command'
 import { exportRows, toCsv, toVqaThinkerJsonl } from '../core/scoring/export'
 import { renderHtmlReport } from '../core/scoring/report'
 import { scoresOfClip } from '../core/scoring/store'
+import { parseHwDecode } from '../core/media/hwaccel'
 import type { JobProgress } from '../shared/contract'
 
 const VERSION = '0.1.0'
@@ -56,6 +57,8 @@ Options:
   --segment <seconds>  score/inspect: segment length (default: the pack's, 2 s)
   --mode <full|fast>   score: every frame, or a fast triage of each segment (default: Settings, full)
   --jobs <n>           score: clips scored at once (default 1)
+  --hwaccel <m>        score/serve: hardware decoding: auto (default; used only after a test decode passes), off,
+                       or an ffmpeg hwaccel name (cuda, vaapi, qsv, videotoolbox, d3d11va); env VQA_HWACCEL
   --root <dir>         eval: where the videos are (default: beside the meta file)
   --out <path>         eval: folder for results.csv and report.json (default ./vqa-eval); export: the output file
   --format <f>         export: csv (default), json or jsonl; labels: jsonl, meta-json or csv
@@ -151,6 +154,7 @@ export async function main(argv: string[]): Promise<number> {
         'no-watch': { type: 'boolean', default: false },
         model: { type: 'string' },
         ep: { type: 'string' },
+        hwaccel: { type: 'string' },
         segment: { type: 'string' },
         mode: { type: 'string' },
         format: { type: 'string' },
@@ -203,6 +207,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write('--mode must be full or fast\n')
     return EXIT.usage
   }
+  if (values.hwaccel !== undefined && !/^[a-z0-9_]+$/i.test(values.hwaccel)) {
+    process.stderr.write('--hwaccel must be auto, off or an ffmpeg hwaccel name (ffmpeg -hwaccels lists them)\n')
+    return EXIT.usage
+  }
   const jobsN = values.jobs === undefined ? 1 : Number(values.jobs)
   if (!Number.isInteger(jobsN) || jobsN < 1 || jobsN > 16) {
     process.stderr.write('--jobs must be a whole number from 1 to 16\n')
@@ -226,7 +234,8 @@ export async function main(argv: string[]): Promise<number> {
       resumeJobs: command === 'add' || command === 'scan' || command === 'serve' || command === 'score' || command === 'train',
       ...(values.model ? { packDir: resolve(values.model) } : {}),
       ...(values.ep ? { provider: values.ep as 'auto' | 'cuda' | 'cpu' } : {}),
-      scoreConcurrency: jobsN
+      scoreConcurrency: jobsN,
+      ...(values.hwaccel !== undefined ? { hwDecode: parseHwDecode(values.hwaccel) } : {})
     })
   } catch (err) {
     if (err instanceof FfmpegMissingError || err instanceof CatalogTooNewError) {

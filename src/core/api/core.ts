@@ -25,6 +25,7 @@ import { scanFolder, summarise } from '../library/scan'
 import { createFolderWatcher, type FolderWatcher } from '../library/watch'
 import { describeFsError, isVideoName } from '../library/walk'
 import { locateFfmpeg, type FfmpegTools } from '../media/locate'
+import { detectHwDecode, parseHwDecode, type HwDecodePreference, type HwDecodeStatus } from '../media/hwaccel'
 import { ensureThumbnail } from '../media/thumbnail'
 import { createClipMedia } from './clip-media'
 import { dataPaths, type DataPaths } from '../paths'
@@ -76,6 +77,8 @@ export interface CoreOptions {
   flagRules?: FlagRules
   /** Clips scored at once. */
   scoreConcurrency?: number
+  /** Hardware decoding for scoring (default: VQA_HWACCEL, else auto — used only after it passes a test decode). */
+  hwDecode?: HwDecodePreference
 }
 
 type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void
@@ -120,6 +123,13 @@ export function createCore(opts: CoreOptions): Core {
 
   // The engine and the pack are loaded on first use: listing a library needs neither.
   const engine = new OrtEngine(opts.provider ?? 'auto')
+  // Checked once, when the first scoring job starts: a test decode per candidate method.
+  let hwDecode: Promise<HwDecodeStatus> | null = null
+  const hwDecodeStatus = (): Promise<HwDecodeStatus> =>
+    (hwDecode ??= detectHwDecode(ffmpeg.ffmpeg, opts.hwDecode ?? parseHwDecode(process.env['VQA_HWACCEL'])).catch((err: unknown) => ({
+      method: null,
+      rejected: [{ method: 'auto', reason: err instanceof Error ? err.message : String(err) }]
+    })))
   const activePackDir = (): string => opts.packDir ?? getSettings(db).activeModel ?? builtinPackDir()
   let packPromise: Promise<LoadedPack> | null = null
   let packDir: string | null = null
@@ -195,7 +205,9 @@ export function createCore(opts: CoreOptions): Core {
         const modelId = ensureModelVersion(db, p.manifest, p.dir)
         const segmentSeconds = params.segmentSeconds ?? p.manifest.segmentSeconds
         let lastChange = 0
+        const hw = await hwDecodeStatus()
         const result = await scoreClips(db, p, modelId, params.clipIds, {
+          hwaccel: hw.method,
           ffmpeg: ffmpeg.ffmpeg,
           ffprobe: ffmpeg.ffprobe,
           mode: params.mode,
@@ -214,7 +226,7 @@ export function createCore(opts: CoreOptions): Core {
         })
         libraryChanged([], 'scores-finished')
         const parts = [`${result.scored} scored`, result.failed && `${result.failed} failed`, result.skipped && `${result.skipped} already scored`].filter(Boolean)
-        return `${parts.join(', ')} with ${p.manifest.name} ${p.manifest.version} (${engine.status().provider.toUpperCase()})`
+        return `${parts.join(', ')} with ${p.manifest.name} ${p.manifest.version} (${engine.status().provider.toUpperCase()}, ${hw.method ? `${hw.method} decoding` : 'software decoding'})`
       },
       train: async (ctx) => {
         const { runId } = ctx.job.params as { runId: number }

@@ -68,6 +68,8 @@ export interface AnalyzeOptions {
   noSnap?: boolean
   /** The scene cuts found while decoding (full mode), once the file is done. */
   onSceneCuts?: (cuts: number[]) => void
+  /** Hardware decoding method (media/hwaccel.ts); software when absent or when it fails on this file. */
+  hwaccel?: string | null
 }
 
 export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string, geometry: SourceGeometry, opts: AnalyzeOptions = {}): Promise<SegmentResult[]> {
@@ -99,6 +101,7 @@ export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string
     const { cuts } = await sampleSegments(ffmpeg, file, geometry, manifest.views, seconds, scoreSegment, {
       signal: opts.signal,
       threads: opts.threads,
+      hwaccel: opts.hwaccel ?? null,
       ...(opts.noSnap ? { noSnap: true } : {})
     })
     opts.onSceneCuts?.(cuts)
@@ -125,7 +128,7 @@ export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string
         const b = bounds[batch.first + seg.index]
         if (b) await scoreSegment({ ...seg, index: batch.first + seg.index, start: b.start, end: b.end })
       },
-      { signal: opts.signal, threads: opts.threads, windows: windows.slice(batch.first, batch.first + batch.count) }
+      { signal: opts.signal, threads: opts.threads, hwaccel: opts.hwaccel ?? null, windows: windows.slice(batch.first, batch.first + batch.count) }
     )
   }
   return results

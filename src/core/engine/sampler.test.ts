@@ -144,6 +144,22 @@ describe('sampling real clips', () => {
     expect(plain.map((s) => s.start)).toEqual([0, 2, 4])
   })
 
+  it('decodes in software when the hardware decoder asked for fails, with the same segments', async () => {
+    const file = await makeClip(join(dir, 'hw.mp4'), { seconds: 3, width: 320, height: 180, fps: 25 })
+    const args = samplerArgs(file, { width: 320, height: 180, fps: 25 }, views, { hwaccel: 'vaapi', windows: [{ start: 0, keyframeSeek: true }, { start: 1, keyframeSeek: false }] })
+    // An input option, once per input.
+    expect(args.filter((a, i) => a === '-hwaccel' && args[i + 1] === 'vaapi' && args[i + 2] === '-i')).toHaveLength(2)
+    const soft: SegmentFrames[] = []
+    const hw: SegmentFrames[] = []
+    const geometry = { width: 320, height: 180, fps: 25 }
+    expect((await sampleSegments(ffmpeg, file, geometry, views, 2, async (s) => void soft.push(s))).hwaccel).toBeNull()
+    // No ffmpeg has this method: the hardware run fails before its first segment, and software takes over.
+    const res = await sampleSegments(ffmpeg, file, geometry, views, 2, async (s) => void hw.push(s), { hwaccel: 'nosuchaccel' })
+    expect(res.hwaccel).toBeNull()
+    expect(hw.map((s) => [s.start, s.end])).toEqual(soft.map((s) => [s.start, s.end]))
+    expect(hw[0]!.frames['frag']![0]).toEqual(soft[0]!.frames['frag']![0])
+  })
+
   it('times variable-frame-rate video by its timestamps, not its average rate', async () => {
     const file = join(dir, 'vfr.mp4')
     // 50 frames at 25 fps, then 25 frames at 12.5 fps: the average rate (18.9 fps) would put the 2 s mark at frame 38.

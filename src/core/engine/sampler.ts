@@ -169,7 +169,7 @@ export function samplerArgs(
   file: string,
   src: SourceGeometry,
   views: readonly View[],
-  opts: { start?: number; duration?: number; threads?: number; segmentSeconds?: number; keyframeSeek?: boolean; windows?: readonly SampleWindow[] } = {}
+  opts: { start?: number; duration?: number; threads?: number; segmentSeconds?: number; keyframeSeek?: boolean; windows?: readonly SampleWindow[]; hwaccel?: string } = {}
 ): string[] {
   const step = frameStep(src.fps, views)
   const perSegment = framesPerSegment(src.fps, step, opts.segmentSeconds ?? 2)
@@ -181,6 +181,8 @@ export function samplerArgs(
     if (start) args.push('-ss', start.toFixed(3))
     // An input option: after -i it would bound only the first output, and the other pipes would decode to the end.
     if (duration) args.push('-t', duration.toFixed(3))
+    // Decoded frames come back to system memory (no -hwaccel_output_format), so the filtergraph is the same either way.
+    if (opts.hwaccel) args.push('-hwaccel', opts.hwaccel)
     args.push('-i', `file:${file}`)
   }
   let source = '[0:v]'
@@ -292,6 +294,22 @@ export interface SampleResult {
   segments: number
   /** Scene cuts found while decoding (seconds from the first frame); empty in fast mode. */
   cuts: number[]
+  /** The hardware decoder used, or null for software (asked for none, or it failed and software took over). */
+  hwaccel: string | null
+}
+
+export interface SampleOptions {
+  signal?: AbortSignal
+  threads?: number
+  start?: number
+  duration?: number
+  keyframeSeek?: boolean
+  windows?: readonly SampleWindow[]
+  /** Segments on the plain time grid, ignoring scene cuts (datasets whose targets are on that grid). */
+  noSnap?: boolean
+  /** Decode with this ffmpeg hwaccel (media/hwaccel.ts picks it). A file it fails on before any segment is out is
+   *  decoded again in software: hardware decoding is used where it works and never required. */
+  hwaccel?: string | null
 }
 
 /**
@@ -306,20 +324,33 @@ export async function sampleSegments(
   views: readonly View[],
   segmentSeconds: number,
   onSegment: (s: SegmentFrames) => Promise<void>,
-  opts: {
-    signal?: AbortSignal
-    threads?: number
-    start?: number
-    duration?: number
-    keyframeSeek?: boolean
-    windows?: readonly SampleWindow[]
-    /** Segments on the plain time grid, ignoring scene cuts (datasets whose targets are on that grid). */
-    noSnap?: boolean
-  } = {}
+  opts: SampleOptions = {}
 ): Promise<SampleResult> {
+  if (!opts.hwaccel) return { ...(await sampleOnce(ffmpeg, file, src, views, segmentSeconds, onSegment, opts)), hwaccel: null }
+  let delivered = 0
+  try {
+    const res = await sampleOnce(ffmpeg, file, src, views, segmentSeconds, (seg) => (delivered++, onSegment(seg)), opts)
+    return { ...res, hwaccel: opts.hwaccel }
+  } catch (err) {
+    // Past the first segment the caller has results from the hardware run; a second decode would repeat them.
+    if (!(err instanceof DecodeError) || delivered > 0) throw err
+    return { ...(await sampleOnce(ffmpeg, file, src, views, segmentSeconds, onSegment, { ...opts, hwaccel: null })), hwaccel: null }
+  }
+}
+
+async function sampleOnce(
+  ffmpeg: string,
+  file: string,
+  src: SourceGeometry,
+  views: readonly View[],
+  segmentSeconds: number,
+  onSegment: (s: SegmentFrames) => Promise<void>,
+  opts: SampleOptions
+): Promise<Omit<SampleResult, 'hwaccel'>> {
   if (opts.signal?.aborted) throw new DOMException('Aborted', 'AbortError')
   const step = frameStep(src.fps, views)
   const args = samplerArgs(file, src, views, {
+    ...(opts.hwaccel ? { hwaccel: opts.hwaccel } : {}),
     threads: opts.threads,
     segmentSeconds,
     ...(opts.start !== undefined ? { start: opts.start } : {}),

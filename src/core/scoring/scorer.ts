@@ -25,6 +25,8 @@ export interface ScoreOptions {
   provider: string
   /** Clips scored at once (each runs its own ffmpeg). */
   concurrency?: number
+  /** Hardware decoding method that passed its check (media/hwaccel.ts), or null/absent for software. */
+  hwaccel?: string | null
   signal?: AbortSignal
   onProgress?: (p: { done: number; total: number; current: string | null; failed: number }) => void
 }
@@ -74,7 +76,8 @@ export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clip
             ? { fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: clip.duration, keyframes: await listKeyframes(opts.ffprobe, clip.path, opts.signal ? { signal: opts.signal } : {}) } }
             : {}),
           // Two clips at once share the cores; one at a time lets ffmpeg use them all.
-          threads: (opts.concurrency ?? 1) > 1 ? 1 : 0
+          threads: (opts.concurrency ?? 1) > 1 ? 1 : 0,
+          hwaccel: opts.hwaccel ?? null
         })
         // The first audio track's silent stretches, for the silence flag (an audio-only decode; a failure only
         // means no silence flag for this clip).
