@@ -138,6 +138,12 @@ describe('sampling real clips', () => {
     expect(segs[1]!.end).toBeCloseTo(5.22, 1)
     expect(res.cuts).toEqual([segs[0]!.end])
     expect(segs.map((s) => s.frames['still']!.length)).toEqual([1, 1])
+    // A gray view beside an RGB one must not turn the RGB one gray (ffmpeg negotiates formats up through crop and split):
+    // testsrc's colour bars differ between channels by far more than 20 grey levels a pixel on average.
+    const rgb = segs[0]!.frames['glob']![0]!
+    let chroma = 0
+    for (let p = 0; p < rgb.length; p += 3) chroma += Math.abs(rgb[p]! - rgb[p + 1]!) + Math.abs(rgb[p + 1]! - rgb[p + 2]!)
+    expect(chroma / (rgb.length / 3)).toBeGreaterThan(20)
     // Without snapping (datasets whose targets sit on the plain grid), the same clip is cut every 2 s.
     const plain: SegmentFrames[] = []
     await sampleSegments(ffmpeg, file, { width: 320, height: 180, fps: 25 }, views, 2, async (s) => void plain.push(s), { noSnap: true })

@@ -129,20 +129,23 @@ export function samplerFilter(
       parts.push(`[v${i}]${pickOne}${fit},format=${fmt}[${outs[i]}]`)
       return
     }
+    // The same-size scale before each format= in this branch is there for ffmpeg's format negotiation: crop, xstack and split
+    // pass formats through, so a bare format=gray here travels up to the split and the decoder, and every other view —
+    // the RGB global view too — receives gray (R = G = B). scale is where conversion happens, so the chain stops at it.
     const rects = fragmentRects(W, H, view)
     if (rects.length === 1) {
       const r = rects[0]!
-      parts.push(`[v${i}]${pickOne}crop=${r.w}:${r.h}:${r.x}:${r.y},format=${fmt}[${outs[i]}]`)
+      parts.push(`[v${i}]${pickOne}crop=${r.w}:${r.h}:${r.x}:${r.y},scale=${r.w}:${r.h},format=${fmt}[${outs[i]}]`)
       return
     }
     const labels = rects.map((_, k) => `[f${i}_${k}]`)
     // Cut first, convert after: the pixel-format conversion then touches 64 K pixels a frame, not the whole picture.
     parts.push(`[v${i}]${pickOne}split=${rects.length}${labels.join('')}`)
     rects.forEach((r, k) => parts.push(`[f${i}_${k}]crop=${r.w}:${r.h}:${r.x}:${r.y}[c${i}_${k}]`))
-    const [, cols] = view.grid
+    const [rows, cols] = view.grid
     const [ph, pw] = view.patch
     const layout = rects.map((_, k) => `${(k % cols) * pw}_${Math.floor(k / cols) * ph}`).join('|')
-    parts.push(`${rects.map((_, k) => `[c${i}_${k}]`).join('')}xstack=inputs=${rects.length}:layout=${layout},format=${fmt}[${outs[i]}]`)
+    parts.push(`${rects.map((_, k) => `[c${i}_${k}]`).join('')}xstack=inputs=${rects.length}:layout=${layout},scale=${cols * pw}:${rows * ph},format=${fmt}[${outs[i]}]`)
   })
   return { graph: parts.join(';'), outputs: timestamps ? [...outs, TIMESTAMP_LABEL] : outs }
 }

@@ -23,7 +23,7 @@ import { defaultManifest, PACK_NAME, writeFixedStages, writeHead } from './defau
 import { trainHead, type Sample } from '../head/train'
 import { measurementPipelineId } from './pipeline-id'
 
-export const PACK_VERSION = '1.1.0'
+export const PACK_VERSION = '1.2.0'
 const ROOT = resolve(__dirname, '..', '..', '..')
 const INPUTS = [...MEASUREMENTS.map((m) => m.name), 'brisque']
 

@@ -116,7 +116,7 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
       levels: ['bad', 'poor', 'fair', 'good', 'excellent'],
       calibration:
         '5 = no added distortion; each distortion costs up to a documented maximum (e.g. severe blocking −3.4, black frames −3.8), combined over distortions. ' +
-        'Not calibrated to mean opinion scores: on four real UGC clips with MOS 3.24–3.46 (KoNViD-1k, LSVQ) version 1.1.0 gives 2.98, 3.74, 2.45 and 3.83.'
+        'Not calibrated to mean opinion scores: on four real UGC clips with MOS 3.24–3.46 (KoNViD-1k, LSVQ) version 1.2.0 gives 3.10, 3.97, 2.75 and 3.34.'
     },
     distortions: DISTORTION_IDS.map((id) => ({ id, label: DISTORTION_LABELS[id]![0], description: DISTORTION_LABELS[id]![1] }))
   }
