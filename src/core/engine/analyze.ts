@@ -24,7 +24,7 @@ export interface SegmentResult {
 }
 
 /** Fast triage measures this much of each segment. */
-export const FAST_WINDOW_SECONDS = 0.6
+export const FAST_WINDOW_SECONDS = 0.3
 
 /** Temporal measures need a few consecutive frames (second differences). */
 export const MIN_TEMPORAL_FRAMES = 4
@@ -117,25 +117,51 @@ export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string
   // One ffmpeg process opens a batch of windows, each as a seeking input: start-up is paid once per batch, not per
   // segment. Not one process for the whole file: ffmpeg keeps every input's decoder until it exits, so a 4-minute
   // 1080p file in one process peaked at 3.9 GB, and memory grew with the file's length.
-  for (const batch of windowBatches(windows.length, FAST_WINDOWS_PER_PROCESS)) {
-    await sampleSegments(
-      ffmpeg,
-      file,
-      geometry,
-      manifest.views,
-      windowSeconds,
-      async (seg) => {
-        const b = bounds[batch.first + seg.index]
-        if (b) await scoreSegment({ ...seg, index: batch.first + seg.index, start: b.start, end: b.end })
-      },
-      { signal: opts.signal, threads: opts.threads, hwaccel: opts.hwaccel ?? null, windows: windows.slice(batch.first, batch.first + batch.count) }
-    )
+  // Short windows keep a decoder's threads idle much of the time (each window starts, fills and drains its frame
+  // threads), so with the machine to itself (threads unset) two batches decode at once.
+  const batches = windowBatches(windows.length, FAST_WINDOWS_PER_PROCESS)
+  const stop = new AbortController()
+  const onAbort = (): void => stop.abort()
+  opts.signal?.addEventListener('abort', onAbort, { once: true })
+  if (opts.signal?.aborted) stop.abort()
+  let nextBatch = 0
+  const worker = async (): Promise<void> => {
+    for (let batch = batches[nextBatch++]; batch; batch = batches[nextBatch++]) {
+      const { first, count: n } = batch
+      await sampleSegments(
+        ffmpeg,
+        file,
+        geometry,
+        manifest.views,
+        windowSeconds,
+        async (seg) => {
+          const b = bounds[first + seg.index]
+          if (b) await scoreSegment({ ...seg, index: first + seg.index, start: b.start, end: b.end })
+        },
+        { signal: stop.signal, threads: opts.threads, hwaccel: opts.hwaccel ?? null, windows: windows.slice(first, first + n) }
+      )
+    }
   }
-  return results
+  try {
+    // A failed batch stops the other (its own error is the one reported: Promise.all keeps the first rejection).
+    await Promise.all(Array.from({ length: Math.min(fastParallelBatches(opts.threads), batches.length) }, () => worker().catch((err: unknown) => {
+      stop.abort()
+      throw err
+    })))
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort)
+  }
+  if (opts.signal?.aborted) throw new DOMException('Aborted', 'AbortError')
+  return results.sort((a, b) => a.index - b.index)
+}
+
+/** Pure: fast-mode batches decoded at once — two when the clip has the machine to itself, one when clips share it. */
+export function fastParallelBatches(threads: number | undefined): number {
+  return threads ? 1 : 2
 }
 
 /** Fast-mode windows opened by one ffmpeg process (its memory is about this many decoders, whatever the length). */
-export const FAST_WINDOWS_PER_PROCESS = 8
+export const FAST_WINDOWS_PER_PROCESS = 4
 
 /** Pure: consecutive batches of at most `size` of `count` windows. */
 export function windowBatches(count: number, size: number): Array<{ first: number; count: number }> {

@@ -167,7 +167,7 @@ export async function evaluate(
   opts: {
     onVideo?: (v: VideoResult, done: number, total: number) => void
     signal?: AbortSignal
-    /** Fast triage (a 0.6 s window per segment), to measure what it costs in accuracy. Default full. */
+    /** Fast triage (a FAST_WINDOW_SECONDS window per segment), to measure what it costs in accuracy. Default full. */
     mode?: 'full' | 'fast'
   } = {}
 ): Promise<EvalReport> {

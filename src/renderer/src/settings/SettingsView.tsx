@@ -210,7 +210,7 @@ function Scoring({ settings, update }: { settings: Settings; update: Update }) {
           <span>Scoring mode</span>
           <select className="select" value={settings.mode} onChange={(e) => void update({ mode: e.target.value === 'fast' ? 'fast' : 'full' })}>
             <option value="full">Full: every frame of every segment</option>
-            <option value="fast">Fast triage: 0.6 s of each segment</option>
+            <option value="fast">Fast triage: 0.3 s of each segment</option>
           </select>
         </label>
       </div>
