@@ -2,8 +2,8 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 
-// Main-side bundle holds three entry points that share the core: the Electron main process, the headless CLI
-// (which also hosts browser mode) and the fine-tuning worker — all plain Node apart from `index`.
+// Main-side bundle holds four entry points that share the core: the Electron main process, the headless CLI
+// (which also hosts browser mode), the fine-tuning worker and the model thread — all plain Node apart from `index`.
 export default defineConfig({
   main: {
     build: {
@@ -12,7 +12,9 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/cli/index.ts'),
           // The fine-tuning worker, forked as its own process (src/core/training/launch.ts finds it beside the bundle).
-          'train-worker': resolve(__dirname, 'src/core/training/worker.ts')
+          'train-worker': resolve(__dirname, 'src/core/training/worker.ts'),
+          // The model thread (a worker_threads Worker; src/core/engine/ort.ts finds it beside the bundle).
+          'ort-thread': resolve(__dirname, 'src/core/engine/ort-thread.ts')
         }
       }
     }

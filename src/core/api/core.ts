@@ -122,7 +122,8 @@ export function createCore(opts: CoreOptions): Core {
   const concurrency = opts.scanConcurrency ?? Math.min(8, Math.max(2, availableParallelism() * 2))
 
   // The engine and the pack are loaded on first use: listing a library needs neither.
-  const engine = new OrtEngine(opts.provider ?? 'auto')
+  // Model calls run on their own thread: this one also serves the UI (IPC, the media protocol, the WebSocket).
+  const engine = new OrtEngine(opts.provider ?? 'auto', undefined, { thread: true })
   // Checked once, when the first scoring job starts: a test decode per candidate method.
   let hwDecode: Promise<HwDecodeStatus> | null = null
   const hwDecodeStatus = (): Promise<HwDecodeStatus> =>

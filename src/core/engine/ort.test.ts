@@ -43,3 +43,31 @@ describe('graph optimisation level per stage', () => {
     expect(Stage.safeParse({ ...stage, optimization: 'fastest' }).success).toBe(false)
   })
 })
+
+describe('model thread', () => {
+  it('gives the same outputs as in-process sessions, keeps the event loop free meanwhile, and reports load errors', async () => {
+    const { join } = await import('node:path')
+    const { builtinPackDir } = await import('./builtin')
+    const file = join(builtinPackDir(), 'measure.onnx')
+    const here = new OrtEngine('cpu', 1)
+    const threaded = new OrtEngine('cpu', 1, { thread: true })
+    const [a, b] = await Promise.all([here.load(file, { optimization: 'extended' }), threaded.load(file, { optimization: 'extended' })])
+    expect(b.inputs.map((i) => i.name)).toEqual(a.inputs.map((i) => i.name))
+    const T = 60
+    const frag = new Uint8Array(T * 256 * 256).map((_, i) => (i * 7 + (i >> 9)) & 0xff)
+    const glob = new Uint8Array(T * 3 * 90 * 160).map((_, i) => (i * 13 + (i >> 7)) & 0xff)
+    const feeds = { frag: { data: frag, dims: [T, 1, 256, 256] }, glob: { data: glob, dims: [T, 3, 90, 160] } }
+    const inProcess = Array.from((await a.run(feeds))['features']!.data as Float32Array)
+    // While the thread computes, this thread's timers keep firing (an in-process run would hold them all back).
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 1)
+    const started = performance.now()
+    const out = await b.run(feeds)
+    const took = performance.now() - started
+    clearInterval(timer)
+    expect(Array.from(out['features']!.data as Float32Array)).toEqual(inProcess)
+    if (took > 20) expect(ticks).toBeGreaterThan(2)
+    await Promise.all([a.dispose(), b.dispose()])
+    await expect(threaded.load(join(builtinPackDir(), 'manifest.json'))).rejects.toThrow(/protobuf|parse|Load model/i)
+  }, 60_000)
+})

@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
 import type { Stage } from '../../shared/model-pack'
 
@@ -64,15 +65,87 @@ function toInfo(m: ort.InferenceSession.ValueMetadata): TensorInfo {
   return m.isTensor ? { name: m.name, dtype: m.type, shape: m.shape } : { name: m.name, dtype: 'non-tensor', shape: [] }
 }
 
+/** Messages to and from the model thread (ort-thread.ts). */
+export type ThreadRequest = { id: number } & (
+  | { op: 'load'; model: string | Uint8Array; optimization?: NonNullable<Stage['optimization']> }
+  | { op: 'run'; session: number; feeds: Record<string, TensorIn> }
+  | { op: 'dispose'; session: number }
+)
+export type ThreadReply =
+  | { id: number; ok: false; message: string }
+  | { id: number; ok: true; op: 'load'; session: number; inputs: readonly TensorInfo[]; outputs: readonly TensorInfo[]; status: EngineStatus }
+  | { id: number; ok: true; op: 'run'; outputs: Record<string, TensorOut> }
+  | { id: number; ok: true; op: 'dispose' }
+
+export interface EngineOptions {
+  /** Run the sessions in a worker thread, so model calls never block this thread's event loop (the scorer's pipes,
+   *  the host's IPC). Tensors are copied across (a few MB per segment), which costs far less than the stall. */
+  thread?: boolean
+}
+
+/** The built model thread (out/main/ort-thread.js, beside the bundle or its shared chunks), or its source under tsx. */
+export function threadEntry(here: string = dirname(__filename)): { code: string; eval: boolean } {
+  for (const built of [join(here, 'ort-thread.js'), join(here, '..', 'ort-thread.js')]) {
+    if (existsSync(built)) return { code: built, eval: false }
+  }
+  const tsx = createRequire(__filename).resolve('tsx/cjs/api')
+  return { code: `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(join(here, 'ort-thread.ts'))})`, eval: true }
+}
+
+class ModelThread {
+  private worker: Worker | null = null
+  private readonly pending = new Map<number, { resolve: (r: ThreadReply) => void; reject: (e: Error) => void }>()
+  private nextId = 1
+
+  constructor(private readonly data: { requested: ProviderPreference; threads: number }) {}
+
+  call(req: ThreadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never): Promise<ThreadReply & { ok: true }> {
+    const worker = this.start()
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, {
+        resolve: (r) => (r.ok ? resolve(r) : reject(new Error(r.message))),
+        reject
+      })
+      worker.ref()
+      worker.postMessage({ ...req, id })
+    })
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker
+    const entry = threadEntry()
+    const worker = new Worker(entry.code, { eval: entry.eval, workerData: this.data })
+    worker.on('message', (r: ThreadReply) => {
+      const p = this.pending.get(r.id)
+      this.pending.delete(r.id)
+      // An idle thread must not keep a finished CLI run alive.
+      if (this.pending.size === 0) worker.unref()
+      p?.resolve(r)
+    })
+    const fail = (err: Error): void => {
+      this.worker = null
+      for (const p of this.pending.values()) p.reject(err)
+      this.pending.clear()
+    }
+    worker.on('error', (err) => fail(new Error(`The model thread failed: ${err.message}`)))
+    worker.on('exit', (code) => fail(new Error(`The model thread stopped (exit code ${code}).`)))
+    this.worker = worker
+    return worker
+  }
+}
+
 export class OrtEngine {
   private provider: Provider
   private readonly warnings: string[] = []
   private cudaChecked = false
   readonly threads: number
+  private readonly thread: ModelThread | null
 
   constructor(
     private readonly requested: ProviderPreference = 'auto',
-    threads?: number
+    threads?: number,
+    opts: EngineOptions = {}
   ) {
     this.threads = Math.max(1, threads ?? availableParallelism())
     const cudaAvailable = process.platform !== 'darwin' && cudaProviderInstalled()
@@ -83,6 +156,7 @@ export class OrtEngine {
       )
     }
     this.provider = requested !== 'cpu' && cudaAvailable ? 'cuda' : 'cpu'
+    this.thread = opts.thread ? new ModelThread({ requested, threads: this.threads }) : null
   }
 
   status(): EngineStatus {
@@ -90,6 +164,7 @@ export class OrtEngine {
   }
 
   async load(model: Uint8Array | string, opts: { optimization?: NonNullable<Stage['optimization']> } = {}): Promise<OrtSession> {
+    if (this.thread) return this.loadInThread(this.thread, model, opts)
     const options = (provider: Provider): ort.InferenceSession.SessionOptions => ({
       executionProviders: provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
       intraOpNumThreads: this.threads,
@@ -111,6 +186,27 @@ export class OrtEngine {
       session = typeof model === 'string' ? await ort.InferenceSession.create(model, options('cpu')) : await ort.InferenceSession.create(model, options('cpu'))
     }
     return wrap(session)
+  }
+
+  private async loadInThread(thread: ModelThread, model: Uint8Array | string, opts: { optimization?: NonNullable<Stage['optimization']> }): Promise<OrtSession> {
+    const loaded = await thread.call({ op: 'load', model, ...(opts.optimization ? { optimization: opts.optimization } : {}) })
+    if (loaded.op !== 'load') throw new Error('The model thread answered a load with something else.')
+    // The thread's engine made the provider choice (and any CUDA fallback): report what it reports.
+    this.provider = loaded.status.provider
+    for (const w of loaded.status.warnings) if (!this.warnings.includes(w)) this.warnings.push(w)
+    const session = loaded.session
+    return {
+      inputs: loaded.inputs,
+      outputs: loaded.outputs,
+      async run(feeds) {
+        const r = await thread.call({ op: 'run', session, feeds })
+        if (r.op !== 'run') throw new Error('The model thread answered a run with something else.')
+        return r.outputs
+      },
+      async dispose() {
+        await thread.call({ op: 'dispose', session })
+      }
+    }
   }
 }
 
