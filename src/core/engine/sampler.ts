@@ -329,27 +329,25 @@ export async function sampleSegments(
   onSegment: (s: SegmentFrames) => Promise<void>,
   opts: SampleOptions = {}
 ): Promise<SampleResult> {
-  if (!opts.hwaccel) return { ...(await sampleOnce(ffmpeg, file, src, views, segmentSeconds, onSegment, opts)), hwaccel: null }
+  const what = { ffmpeg, file, src, views, segmentSeconds }
+  if (!opts.hwaccel) return { ...(await sampleOnce(what, onSegment, opts)), hwaccel: null }
   let delivered = 0
   try {
-    const res = await sampleOnce(ffmpeg, file, src, views, segmentSeconds, (seg) => (delivered++, onSegment(seg)), opts)
+    const res = await sampleOnce(what, (seg) => (delivered++, onSegment(seg)), opts)
     return { ...res, hwaccel: opts.hwaccel }
   } catch (err) {
     // Past the first segment the caller has results from the hardware run; a second decode would repeat them.
     if (!(err instanceof DecodeError) || delivered > 0) throw err
-    return { ...(await sampleOnce(ffmpeg, file, src, views, segmentSeconds, onSegment, { ...opts, hwaccel: null })), hwaccel: null }
+    return { ...(await sampleOnce(what, onSegment, { ...opts, hwaccel: null })), hwaccel: null }
   }
 }
 
 async function sampleOnce(
-  ffmpeg: string,
-  file: string,
-  src: SourceGeometry,
-  views: readonly View[],
-  segmentSeconds: number,
+  what: { ffmpeg: string; file: string; src: SourceGeometry; views: readonly View[]; segmentSeconds: number },
   onSegment: (s: SegmentFrames) => Promise<void>,
   opts: SampleOptions
 ): Promise<Omit<SampleResult, 'hwaccel'>> {
+  const { ffmpeg, file, src, views, segmentSeconds } = what
   if (opts.signal?.aborted) throw new DOMException('Aborted', 'AbortError')
   const step = frameStep(src.fps, views)
   const args = samplerArgs(file, src, views, {
