@@ -209,6 +209,16 @@ describe('fast-mode windows', () => {
     const { windowBatches } = await import('./analyze')
     expect(windowBatches(0, 8)).toEqual([])
     expect(windowBatches(8, 8)).toEqual([{ first: 0, count: 8 }])
-    expect(windowBatches(19, 8)).toEqual([{ first: 0, count: 8 }, { first: 8, count: 8 }, { first: 16, count: 3 }])
+    expect(windowBatches(19, 8)).toEqual([{ first: 0, count: 7 }, { first: 7, count: 6 }, { first: 13, count: 6 }])
+    // Two decoding side by side: an even number of batches, each decoder ending up with the same share.
+    expect(windowBatches(10, 4, 2).map((b) => b.count)).toEqual([3, 3, 2, 2])
+    expect(windowBatches(8, 4, 2).map((b) => b.count)).toEqual([4, 4])
+    expect(windowBatches(1, 4, 2)).toEqual([{ first: 0, count: 1 }])
+    for (const [n, size, par] of [[37, 4, 2], [5, 4, 2], [100, 8, 1]] as const) {
+      const b = windowBatches(n, size, par)
+      expect(b.reduce((a, x) => a + x.count, 0)).toBe(n)
+      expect(Math.max(...b.map((x) => x.count))).toBeLessThanOrEqual(size)
+      b.forEach((x, i) => expect(x.first).toBe(i === 0 ? 0 : b[i - 1]!.first + b[i - 1]!.count))
+    }
   })
 })
