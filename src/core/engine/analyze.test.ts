@@ -66,5 +66,11 @@ describe('the built-in pack on known defects', () => {
     const worst = black.indexOf(Math.max(...black))
     expect(worst).toBe(seconds / 2 - 2)
     expect(black[worst]).toBeGreaterThan(0.5)
+    // A hardware decoder that fails on the file: every batch still comes back, decoded in software, with the same scores.
+    const soft = await analyzeFile(pack, ffmpeg, file, { width: 640, height: 360, fps: 25 }, {
+      hwaccel: 'nosuchaccel',
+      fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: seconds, keyframes: await listKeyframes(ffprobe, file) }
+    })
+    expect(soft.map((s) => [s.start, s.score])).toEqual(segs.map((s) => [s.start, s.score]))
   })
 })

@@ -122,14 +122,14 @@ export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string
   const parallel = fastParallelBatches(opts.threads)
   const batches = windowBatches(windows.length, FAST_WINDOWS_PER_PROCESS, parallel)
   const stop = new AbortController()
-  const onAbort = (): void => stop.abort()
-  opts.signal?.addEventListener('abort', onAbort, { once: true })
-  if (opts.signal?.aborted) stop.abort()
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal
+  // A hardware decoder that failed on this file (and fell back to software) is not tried again on its later batches.
+  let hwaccel = opts.hwaccel ?? null
   let nextBatch = 0
   const worker = async (): Promise<void> => {
     for (let batch = batches[nextBatch++]; batch; batch = batches[nextBatch++]) {
       const { first, count: n } = batch
-      await sampleSegments(
+      const res = await sampleSegments(
         ffmpeg,
         file,
         geometry,
@@ -139,19 +139,16 @@ export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string
           const b = bounds[first + seg.index]
           if (b) await scoreSegment({ ...seg, index: first + seg.index, start: b.start, end: b.end })
         },
-        { signal: stop.signal, threads: opts.threads, hwaccel: opts.hwaccel ?? null, windows: windows.slice(first, first + n) }
+        { signal, threads: opts.threads, hwaccel, windows: windows.slice(first, first + n) }
       )
+      if (res.hwaccel === null) hwaccel = null
     }
   }
-  try {
-    // A failed batch stops the other (its own error is the one reported: Promise.all keeps the first rejection).
-    await Promise.all(Array.from({ length: Math.min(parallel, batches.length) }, () => worker().catch((err: unknown) => {
-      stop.abort()
-      throw err
-    })))
-  } finally {
-    opts.signal?.removeEventListener('abort', onAbort)
-  }
+  // A failed batch stops the other (its own error is the one reported: Promise.all keeps the first rejection).
+  await Promise.all(Array.from({ length: Math.min(parallel, batches.length) }, () => worker().catch((err: unknown) => {
+    stop.abort()
+    throw err
+  })))
   if (opts.signal?.aborted) throw new DOMException('Aborted', 'AbortError')
   return results.sort((a, b) => a.index - b.index)
 }

@@ -66,11 +66,11 @@ function toInfo(m: ort.InferenceSession.ValueMetadata): TensorInfo {
 }
 
 /** Messages to and from the model thread (ort-thread.ts). */
-export type ThreadRequest = { id: number } & (
+type ThreadCall =
   | { op: 'load'; model: string | Uint8Array; optimization?: NonNullable<Stage['optimization']> }
   | { op: 'run'; session: number; feeds: Record<string, TensorIn> }
   | { op: 'dispose'; session: number }
-)
+export type ThreadRequest = { id: number } & ThreadCall
 export type ThreadReply =
   | { id: number; ok: false; message: string }
   | { id: number; ok: true; op: 'load'; session: number; inputs: readonly TensorInfo[]; outputs: readonly TensorInfo[]; status: EngineStatus }
@@ -99,7 +99,7 @@ class ModelThread {
 
   constructor(private readonly data: { requested: ProviderPreference; threads: number }) {}
 
-  call(req: ThreadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never): Promise<ThreadReply & { ok: true }> {
+  call(req: ThreadCall): Promise<ThreadReply & { ok: true }> {
     const worker = this.start()
     const id = this.nextId++
     return new Promise((resolve, reject) => {
