@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,6 +8,7 @@ import { libraryStats, reviewQueue } from '../catalog/review'
 import { getSettings, setSettings } from '../catalog/settings'
 import { deleteView, listViews, saveView } from '../catalog/views'
 import { upsertProbed } from '../catalog/clips'
+import { builtinPackDir } from '../engine/builtin'
 import { PRESETS } from '../scoring/flags'
 import { ensureModelVersion, reflagBatch, saveScore } from '../scoring/store'
 import type { ModelManifest } from '../../shared/model-pack'
@@ -170,6 +171,15 @@ describe('labels, review queue and library statistics on an on-disk catalog', ()
     const back = reflagBatch(db, { clipBelow: 2.8, segmentBelow: null, distortion: null, blackOrFrozenSeconds: null }, 0)
     expect(back.done).toBe(3)
     expect(q({ flagged: true })).toEqual(['a.mp4', 'b.mp4'])
+  })
+
+  it('names distortions in re-applied reasons as the pack that scored the clip does', () => {
+    const manifest = JSON.parse(readFileSync(join(builtinPackDir(), 'manifest.json'), 'utf8')) as ModelManifest
+    const renamed = { ...manifest, distortions: manifest.distortions.map((d) => (d.id === 'blocking' ? { ...d, label: 'Compression blocking' } : d)) }
+    db.prepare('UPDATE model_versions SET manifest_json = ?').run(JSON.stringify(renamed))
+    reflagBatch(db, { clipBelow: null, segmentBelow: null, distortion: { severity: 0.6, seconds: 4 }, blackOrFrozenSeconds: null }, 0)
+    const b = queryTable(db, { offset: 0, limit: 100, sort: 'score', direction: 'asc' }).rows.find((r) => r.name === 'b.mp4')!
+    expect(b.flags.map((f) => f.message)).toEqual(['compression blocking ≥ 0.6 for 8 s (00:00–00:08)'])
   })
 
   it('saves, replaces and deletes library views', () => {

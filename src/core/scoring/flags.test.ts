@@ -26,6 +26,9 @@ describe('flag rules', () => {
     expect(evaluateFlags(rules, 4, [seg(0, 3, { blocking: 0.9 }), seg(2, 4, { blocking: 0.1 })])).toEqual([])
     const f = evaluateFlags(rules, 4, [seg(0, 3, { blocking: 0.9 }), seg(2, 3, { blocking: 0.7 })])
     expect(f).toEqual([{ rule: 'distortion', distortion: 'blocking', message: 'blocking ≥ 0.6 for 4 s (00:00–00:04)', start: 0, end: 4 }])
+    // With the pack's labels the reason names the distortion as the timeline's lane does; the id stays for filtering.
+    const labelled = evaluateFlags(rules, 4, [seg(0, 3, { blocking: 0.9 }), seg(2, 3, { blocking: 0.7 })], [], { blocking: 'compression blocking' })
+    expect(labelled[0]).toMatchObject({ distortion: 'blocking', message: 'compression blocking ≥ 0.6 for 4 s (00:00–00:04)' })
   })
 
   it('flags black and frozen stretches from the measurements', () => {

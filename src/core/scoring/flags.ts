@@ -65,7 +65,9 @@ export function evaluateFlags(
   rules: FlagRules,
   clipScore: number,
   segments: readonly FlagSegment[],
-  silences: ReadonlyArray<{ start: number; end: number }> = []
+  silences: ReadonlyArray<{ start: number; end: number }> = [],
+  /** The pack's names for its distortion ids (explain.ts distortionLabels), so a reason reads like the timeline's lanes. */
+  labels: Readonly<Record<string, string>> = {}
 ): FlagReason[] {
   const reasons: FlagReason[] = []
   const end = segments.length ? segments[segments.length - 1]!.end : 0
@@ -85,7 +87,7 @@ export function evaluateFlags(
     for (const id of ids) {
       for (const r of runs(segments, (s) => (s.severities[id] ?? 0) >= severity)) {
         if (r.end - r.start + 1e-6 < seconds) continue
-        reasons.push({ rule: 'distortion', distortion: id, message: `${id.replace(/_/g, ' ')} ≥ ${severity} for ${(r.end - r.start).toFixed(0)} s (${t(r.start)}–${t(r.end)})`, start: r.start, end: r.end })
+        reasons.push({ rule: 'distortion', distortion: id, message: `${labels[id] ?? id.replace(/_/g, ' ')} ≥ ${severity} for ${(r.end - r.start).toFixed(0)} s (${t(r.start)}–${t(r.end)})`, start: r.start, end: r.end })
       }
     }
   }

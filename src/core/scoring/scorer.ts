@@ -103,7 +103,7 @@ export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clip
           levels,
           severities,
           summary: reasoning,
-          flags: evaluateFlags(opts.flagRules, score, segs, silences ?? []),
+          flags: evaluateFlags(opts.flagRules, score, segs, silences ?? [], labels),
           silences,
           ...(sceneCuts ? { sceneCuts } : {}),
           provider: opts.provider,

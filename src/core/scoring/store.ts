@@ -2,9 +2,10 @@
  * Scores in the catalog. A result is written in one transaction (clip score, its segments, the clip row's latest
  * score and flag), so a kill -9 leaves a clip either scored once or not at all — never half, never twice.
  */
-import type { ModelManifest } from '../../shared/model-pack'
+import { ModelManifest } from '../../shared/model-pack'
 import type { Db } from '../catalog/database'
 import type { SegmentResult } from '../engine/analyze'
+import { distortionLabels } from '../engine/explain'
 import { evaluateFlags, type FlagReason, type FlagRules } from './flags'
 
 export type ScoreMode = 'full' | 'fast'
@@ -202,9 +203,22 @@ export function scoresOfClip(db: Db, clipId: number): StoredScore[] {
 export function reflagBatch(db: Db, rules: FlagRules, afterClipId: number, batch = 500): { lastId: number; done: number; changed: number } {
   const rows = db
     .prepare(
-      'SELECT c.id, c.score_id AS scoreId, s.score, s.silences_json AS silences FROM clips c JOIN clip_scores s ON s.id = c.score_id WHERE c.id > ? ORDER BY c.id LIMIT ?'
+      'SELECT c.id, c.score_id AS scoreId, s.score, s.silences_json AS silences, s.model_id AS modelId FROM clips c JOIN clip_scores s ON s.id = c.score_id WHERE c.id > ? ORDER BY c.id LIMIT ?'
     )
-    .all(afterClipId, batch) as Array<{ id: number; scoreId: number; score: number; silences: string | null }>
+    .all(afterClipId, batch) as Array<{ id: number; scoreId: number; score: number; silences: string | null; modelId: number }>
+  // Reasons name distortions as the pack that scored the clip does.
+  const labelsOf = new Map<number, Record<string, string>>()
+  const modelStmt = db.prepare('SELECT manifest_json AS manifest FROM model_versions WHERE id = ?')
+  const labels = (modelId: number): Record<string, string> => {
+    let l = labelsOf.get(modelId)
+    if (!l) {
+      const row = modelStmt.get(modelId) as { manifest: string } | undefined
+      const parsed = row ? ModelManifest.safeParse(JSON.parse(row.manifest)) : null
+      l = parsed?.success ? distortionLabels(parsed.data) : {}
+      labelsOf.set(modelId, l)
+    }
+    return l
+  }
   const segStmt = db.prepare('SELECT start, end, score, severities_json, evidence_json FROM segment_scores WHERE score_id = ? ORDER BY idx')
   const updScore = db.prepare('UPDATE clip_scores SET flags_json = ? WHERE id = ?')
   const updClip = db.prepare('UPDATE clips SET flags_json = ?, flagged = ? WHERE id = ? AND (flags_json != ? OR flagged != ?)')
@@ -219,7 +233,7 @@ export function reflagBatch(db: Db, rules: FlagRules, afterClipId: number, batch
         evidence: JSON.parse(s.evidence_json) as Record<string, number>
       }))
       const silences = r.silences ? (JSON.parse(r.silences) as Array<{ start: number; end: number }>) : []
-      const flags = JSON.stringify(evaluateFlags(rules, r.score, segments, silences))
+      const flags = JSON.stringify(evaluateFlags(rules, r.score, segments, silences, labels(r.modelId)))
       const flagged = flags === '[]' ? 0 : 1
       updScore.run(flags, r.scoreId)
       changed += updClip.run(flags, flagged, r.id, flags, flagged).changes
