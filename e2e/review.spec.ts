@@ -165,6 +165,12 @@ describe('Review in browser mode', () => {
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark')
     await page.screenshot({ path: join(ARTIFACTS, 'settings-dark.png') })
     await page.getByRole('combobox', { name: 'Theme' }).selectOption({ label: 'Light' })
+    // Hardware decoding: the status says how video is decoded here; turning it off is said as such.
+    await page.getByTestId('decode-status').filter({ hasText: /^Video is decoded in (hardware|software)/ }).waitFor()
+    await page.getByRole('combobox', { name: 'Hardware decoding' }).selectOption('off')
+    await page.getByTestId('decode-status').filter({ hasText: 'hardware decoding is off' }).waitFor()
+    await page.getByRole('combobox', { name: 'Hardware decoding' }).selectOption('auto')
+    await page.getByTestId('decode-status').filter({ hasNotText: 'hardware decoding is off' }).waitFor()
   })
 
   it('logged no errors in the page', () => {

@@ -324,7 +324,9 @@ export const Settings = z.object({
   flagPreset: FlagPreset,
   flagRules: FlagRulesSchema,
   /** The active model pack's folder; null = the built-in default. */
-  activeModel: z.string().nullable()
+  activeModel: z.string().nullable(),
+  /** auto: a hardware decoder when one passes a test decode here; off: software only. VQA_HWACCEL / --hwaccel win. */
+  hwDecode: z.enum(['auto', 'off'])
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -350,7 +352,14 @@ export const EngineStatus = z.object({
   /** null until the engine has loaded a pack (first scoring). */
   provider: z.string().nullable(),
   warning: z.string().nullable(),
-  cudaPackageInstalled: z.boolean()
+  cudaPackageInstalled: z.boolean(),
+  /** Video decoding: the preference in force (and where it came from), the method in use, why others were not. */
+  decode: z.object({
+    preference: z.string(),
+    source: z.enum(['settings', 'environment', 'command line']),
+    method: z.string().nullable(),
+    rejected: z.array(z.object({ method: z.string(), reason: z.string() }))
+  })
 })
 export type EngineStatus = z.infer<typeof EngineStatus>
 

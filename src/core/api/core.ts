@@ -124,13 +124,27 @@ export function createCore(opts: CoreOptions): Core {
   // The engine and the pack are loaded on first use: listing a library needs neither.
   // Model calls run on their own thread: this one also serves the UI (IPC, the media protocol, the WebSocket).
   const engine = new OrtEngine(opts.provider ?? 'auto', undefined, { thread: true })
-  // Checked once, when the first scoring job starts: a test decode per candidate method.
-  let hwDecode: Promise<HwDecodeStatus> | null = null
-  const hwDecodeStatus = (): Promise<HwDecodeStatus> =>
-    (hwDecode ??= detectHwDecode(ffmpeg.ffmpeg, opts.hwDecode ?? parseHwDecode(process.env['VQA_HWACCEL'])).catch((err: unknown) => ({
-      method: null,
-      rejected: [{ method: 'auto', reason: err instanceof Error ? err.message : String(err) }]
-    })))
+  // Checked when the first scoring job starts (or Settings asks): a test decode per candidate method, once per
+  // preference. The command line and VQA_HWACCEL override the setting, so a script's choice is not undone by the UI.
+  const hwDecodeChecks = new Map<HwDecodePreference, Promise<HwDecodeStatus>>()
+  const hwDecodePreference = (): { preference: HwDecodePreference; source: 'settings' | 'environment' | 'command line' } =>
+    opts.hwDecode !== undefined
+      ? { preference: opts.hwDecode, source: 'command line' }
+      : process.env['VQA_HWACCEL'] !== undefined
+        ? { preference: parseHwDecode(process.env['VQA_HWACCEL']), source: 'environment' }
+        : { preference: getSettings(db).hwDecode, source: 'settings' }
+  const hwDecodeStatus = (): Promise<HwDecodeStatus> => {
+    const { preference } = hwDecodePreference()
+    let check = hwDecodeChecks.get(preference)
+    if (!check) {
+      check = detectHwDecode(ffmpeg.ffmpeg, preference).catch((err: unknown) => ({
+        method: null,
+        rejected: [{ method: 'auto', reason: err instanceof Error ? err.message : String(err) }]
+      }))
+      hwDecodeChecks.set(preference, check)
+    }
+    return check
+  }
   const activePackDir = (): string => opts.packDir ?? getSettings(db).activeModel ?? builtinPackDir()
   let packPromise: Promise<LoadedPack> | null = null
   let packDir: string | null = null
@@ -570,11 +584,14 @@ export function createCore(opts: CoreOptions): Core {
     },
     'engine.status': async () => {
       const st = engine.status()
+      const { preference, source } = hwDecodePreference()
+      const hw = await hwDecodeStatus()
       return {
         requested: st.requested,
         provider: st.provider,
         warning: st.warnings.length ? st.warnings.join(' ') : null,
-        cudaPackageInstalled: cudaProviderInstalled()
+        cudaPackageInstalled: cudaProviderInstalled(),
+        decode: { preference, source, method: hw.method, rejected: hw.rejected }
       }
     }
   }

@@ -81,6 +81,22 @@ describe('review API', () => {
     expect(['cpu', 'cuda']).toContain(engine.provider)
   })
 
+  it('decodes as the hardware-decoding setting says, and says how and why', async () => {
+    // The test process must not carry the override, or the setting would rightly be ignored.
+    expect(process.env['VQA_HWACCEL']).toBeUndefined()
+    type Decode = { preference: string; source: string; method: string | null; rejected: Array<{ method: string; reason: string }> }
+    const decode = async (): Promise<Decode> => ((await call('engine.status', {})) as { decode: Decode }).decode
+    const auto = await decode()
+    expect(auto).toMatchObject({ preference: 'auto', source: 'settings' })
+    // Either a method passed its test decode, or each one tried says why not.
+    if (auto.method === null) for (const r of auto.rejected) expect(r.reason.length).toBeGreaterThan(0)
+    await call('settings.set', { hwDecode: 'off' })
+    expect(await decode()).toEqual({ preference: 'off', source: 'settings', method: null, rejected: [] })
+    await expect(call('settings.set', { hwDecode: 'cuda' })).rejects.toMatchObject({ code: 'invalid_input' })
+    await call('settings.set', { hwDecode: 'auto' })
+    expect((await decode()).preference).toBe('auto')
+  })
+
   it('saves views and reports library statistics', async () => {
     await call('views.save', { name: 'Broken', query: { filters: { status: 'error' } } })
     expect(((await call('views.list', {})) as Array<{ name: string }>).map((v) => v.name)).toEqual(['Broken'])

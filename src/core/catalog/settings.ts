@@ -12,7 +12,8 @@ export const DEFAULT_SETTINGS: Settings = {
   mode: 'full',
   flagPreset: 'standard',
   flagRules: PRESETS.standard,
-  activeModel: null
+  activeModel: null,
+  hwDecode: 'auto'
 }
 
 export function getSettings(db: Db): Settings {

@@ -17,7 +17,7 @@ export function SettingsView({ appInfo }: { appInfo: AppInfo | null }) {
     <div className="page settings-page">
       <h1>Settings</h1>
       <ModelPacks appInfo={appInfo} />
-      <Engine />
+      <Engine hwDecode={settings?.hwDecode ?? null} />
       {settings && <Scoring settings={settings} update={update} />}
       {settings && <FlagRulesSection settings={settings} update={update} />}
       <WatchedFolders appInfo={appInfo} />
@@ -136,7 +136,15 @@ function provenanceHeadline(humanOpinionScores: boolean | null): string {
   return humanOpinionScores ? 'Learned from human opinion scores.' : 'Not trained on human opinion scores.'
 }
 
-function Engine() {
+/** How video is decoded, in words: the method in use, or software and why. */
+function decodeSentence(d: EngineStatus['decode']): string {
+  if (d.method) return `Video is decoded in hardware (${d.method}).`
+  if (d.preference === 'off') return `Video is decoded in software (hardware decoding is off${d.source === 'settings' ? '' : `, set by the ${d.source}`}).`
+  const why = d.rejected.map((r) => `${r.method}: ${r.reason}`).join('; ')
+  return `Video is decoded in software: ${d.rejected.length ? `no hardware decoder passed a test decode here (${why})` : 'this ffmpeg offers no hardware decoder for this system'}.`
+}
+
+function Engine({ hwDecode }: { hwDecode: Settings['hwDecode'] | null }) {
   const api = useApi()
   const [status, setStatus] = useState<EngineStatus | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -149,11 +157,12 @@ function Engine() {
       (err: unknown) => setError(errorMessage(err))
     )
   }, [api])
-  useEffect(load, [load])
+  // Again when the decoding setting changes: the core tests the new preference.
+  useEffect(load, [load, hwDecode])
   // The provider is only known once a pack has loaded, which the first scoring does: look again when a job ends.
   useEffect(() => api.on('jobs.onProgress', (j) => j.finishedAt !== null && load()), [api, load])
   return (
-    <Section id="set-engine" title="Execution provider">
+    <Section id="set-engine" title="Execution provider and decoding">
       {error && (
         <p className="form-error" role="alert">
           Could not read the engine’s status: {error}
@@ -171,6 +180,7 @@ function Engine() {
           {status.warning}
         </p>
       )}
+      {status && <p data-testid="decode-status">{decodeSentence(status.decode)}</p>}
       <details className="gpu-help">
         <summary>Using an NVIDIA GPU</summary>
         <p>
@@ -211,6 +221,13 @@ function Scoring({ settings, update }: { settings: Settings; update: Update }) {
           <select className="select" value={settings.mode} onChange={(e) => void update({ mode: e.target.value === 'fast' ? 'fast' : 'full' })}>
             <option value="full">Full: every frame of every segment</option>
             <option value="fast">Fast triage: 0.3 s of each segment</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Hardware decoding</span>
+          <select className="select" value={settings.hwDecode} onChange={(e) => void update({ hwDecode: e.target.value === 'off' ? 'off' : 'auto' })}>
+            <option value="auto">Automatic: when a test decode passes here</option>
+            <option value="off">Off: always decode in software</option>
           </select>
         </label>
       </div>
