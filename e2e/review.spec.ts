@@ -23,11 +23,11 @@ beforeAll(async () => {
   footage = join(s.dir, 'Shoot')
   mkdirSync(footage)
   clip('clean take.mp4', '')
-  // Black from 4 s to 8 s: the worst clip, and the defect sits in segments 00:04–00:06 and 00:06–00:08.
-  clip('black gap.mp4', "drawbox=c=black:t=fill:enable='between(t,4,7.99)'")
+  // Black from 4 s to 10 s: the worst clip, and the defect sits in segments 00:04–00:06, 00:06–00:08 and 00:08–00:10.
+  clip('black gap.mp4', "drawbox=c=black:t=fill:enable='between(t,4,9.99)'")
   // Grain strong enough to be flagged (noise ≥ 0.65 for 2 s), milder than four seconds of black: heavier grain over
   // the whole clip outranks the black gap under the clip-score pooling.
-  clip('grainy.mp4', 'noise=alls=17:allf=t')
+  clip('grainy.mp4', 'noise=alls=20:allf=t')
 })
 
 afterAll(async () => {
@@ -75,7 +75,7 @@ describe('Review in browser mode', () => {
     await page.getByRole('button', { name: /^Clear \d filters?$/ }).click()
   })
 
-  it('opens the review queue on the worst clip, whose timeline marks the black frames at 00:04–00:08', async () => {
+  it('opens the review queue on the worst clip, whose timeline marks the black frames at 00:04–00:10', async () => {
     const { page } = s
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: /^Review/ }).click()
     const queue = page.getByRole('complementary', { name: 'Review queue' })

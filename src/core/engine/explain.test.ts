@@ -36,6 +36,11 @@ describe('segment explanations', () => {
   it('describes colour casts by direction and uses the label for unknown distortions', () => {
     const cast = explainSegment({ ...base, severities: { color_cast: 0.7 }, evidence: { cast_cb: 0.08, cast_cr: -0.01 } })
     expect(cast.sentence).toMatch(/blue colour cast/)
+    expect(cast.sentence).not.toMatch(/blacks tinted/)
+    const tinted = explainSegment({ ...base, severities: { color_cast: 0.7 }, evidence: { cast_cb: -0.004, cast_cr: 0.012, black_tint: 0.06, white_tint: 0.03 } })
+    expect(tinted.sentence).toMatch(/red colour cast .*blacks tinted 0\.060, whites 0\.030/)
+    const neutral = explainSegment({ ...base, severities: { color_cast: 0.7 }, evidence: { cast_cb: 0.004, cast_cr: 0.002, black_tint: 0.005, white_tint: 0.01 } })
+    expect(neutral.findings).toHaveLength(0)
     const other = explainSegment({ ...base, severities: { ringing: 0.9 }, evidence: {} }, { ringing: 'ringing around edges' })
     expect(other.sentence).toMatch(/severe ringing around edges/)
   })

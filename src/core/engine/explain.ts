@@ -96,13 +96,18 @@ const DESCRIBE: Record<string, Describer> = {
   },
   low_contrast: { keys: ['contrast'], phrase: (e) => `flat, low contrast (luma spread ${f(e['contrast'])})` },
   color_cast: {
-    keys: ['cast_cb', 'cast_cr'],
-    supports: (e) => Math.hypot(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0) > 0.015,
-    phrase: (e) => `a ${castDirection(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0)} colour cast (chroma offset ${f(Math.hypot(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0), 3)})`
+    keys: ['cast_cb', 'cast_cr', 'black_tint', 'white_tint'],
+    // The mean offset says which way; tinted blacks or whites (packs from 1.3.0) say it is a cast, not the scene's colours.
+    supports: (e) => Math.hypot(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0) > 0.015 || Math.max(e['black_tint'] ?? 0, e['white_tint'] ?? 0) > 0.02,
+    phrase: (e) =>
+      `a ${castDirection(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0)} colour cast (chroma offset ${f(Math.hypot(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0), 3)}` +
+      `${'black_tint' in e ? `; blacks tinted ${f(e['black_tint'], 3)}, whites ${f(e['white_tint'], 3)}` : ''})`
   },
   saturation: {
-    keys: ['saturation'],
-    phrase: (e) => `${(e['saturation'] ?? 0) < 0.05 ? 'washed-out, desaturated' : 'oversaturated'} colour (chroma ${f(e['saturation'], 3)})`
+    keys: ['saturation', 'gamut_clip'],
+    phrase: (e) =>
+      `${(e['saturation'] ?? 0) < 0.05 ? 'washed-out, desaturated' : 'oversaturated'} colour (chroma ${f(e['saturation'], 3)}` +
+      `${(e['gamut_clip'] ?? 0) >= 0.01 ? `, ${pct(e['gamut_clip'])} of mid-tones clipped in a channel` : ''})`
   },
   interlacing: { keys: ['combing'], phrase: (e) => `interlacing (combing on moving edges, line ratio ${f(e['combing'])})` },
   freeze: { keys: ['repeated_frames'], phrase: (e) => `a frozen picture (${pct(e['repeated_frames'])} of frames repeated)`, supports: (e) => (e['repeated_frames'] ?? 0) > 0.1 },

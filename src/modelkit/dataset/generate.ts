@@ -12,7 +12,7 @@ import { locateFfmpeg } from '../../core/media/locate'
 import { MAX_PENALTY, GAMMA, penalty, qualityFromSeverities, segmentSeverities, segmentTimes, type Severities } from './targets'
 import { TABLE, r, type DistortionId, type Level, type Params } from './distortions'
 import { hash32 } from './prng'
-import { planHeldout, planTrain, planTrainSeries, type ClipKind, type ClipPlan, type PlannedSource } from './plan'
+import { planHeldout, planTrain, planTrainSeries, planTrainSoft, type ClipKind, type ClipPlan, type PlannedSource } from './plan'
 import {
   blockingFinalArgs,
   blockingPassArgs,
@@ -91,6 +91,9 @@ export interface GenerateOptions {
   count?: number
   /** Training series (clean + levels 1–4 of one distortion on one camera path), after the clips; default 0. */
   series?: number
+  /** Soft training clips and series (pictures shrunk first, so the clip is an upscale; see planTrainSoft); default 0. */
+  soft?: number
+  softSeries?: number
   /** Held-out sources to use (default 7). */
   heldoutSources?: number
   concurrency?: number
@@ -111,7 +114,7 @@ export function toPlannedSource(s: SourceImage): PlannedSource {
 /** Hash of everything that determines a clip's pixels and records; a sidecar with another hash is stale. */
 export function specHash(clip: ClipPlan): string {
   const { id, kind, source, geo, canvas, camera, distortions, pristineKey } = clip
-  const input = source.input.kind === 'image' ? { kind: 'image', hasAlpha: source.input.hasAlpha } : source.input
+  const input = source.input.kind === 'image' ? { kind: 'image', hasAlpha: source.input.hasAlpha, ...(source.input.shrink ? { shrink: source.input.shrink } : {}) } : source.input
   return hash32(JSON.stringify({ v: GENERATOR_VERSION, id, kind, file: source.file, pkg: source.package, input, geo, canvas, camera, distortions, pristineKey, seg: SEGMENT_SECONDS }))
     .toString(16)
     .padStart(8, '0')
@@ -177,7 +180,12 @@ export async function planFor(opts: GenerateOptions): Promise<ClipPlan[]> {
   const sources =
     opts.sources ?? (await fetchSources(opts.cacheDir ?? path.join(path.dirname(path.resolve(opts.outDir)), 'source-cache'), opts.split)).map(toPlannedSource)
   if (opts.split === 'heldout') return planHeldout(sources, opts.seed, opts.heldoutSources ?? 7)
-  return [...planTrain(sources, opts.seed, opts.count ?? 600), ...planTrainSeries(sources, opts.seed, opts.series ?? 0)]
+  return [
+    ...planTrain(sources, opts.seed, opts.count ?? 600),
+    ...planTrainSeries(sources, opts.seed, opts.series ?? 0),
+    ...planTrainSoft(sources, opts.seed, opts.soft ?? 0),
+    ...planTrainSeries(sources, opts.seed, opts.softSeries ?? 0, 4, true)
+  ]
 }
 
 export async function generateDataset(opts: GenerateOptions): Promise<DatasetFile> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DISTORTION_IDS } from './distortions'
-import { pairAllowed, planHeldout, planTrain, planTrainSeries, type PlannedSource } from './plan'
+import { pairAllowed, planHeldout, planTrain, planTrainSeries, planTrainSoft, shrunkSource, SOFT_UPSCALE, type PlannedSource } from './plan'
+import { renderArgs } from './render'
 import { pictureKey } from './sources'
 
 const sources: PlannedSource[] = [
@@ -24,6 +25,34 @@ describe('training series', () => {
       )
       expect(new Set(series.map((c) => c.series!.distortion))).toEqual(new Set([DISTORTION_IDS[k % DISTORTION_IDS.length]]))
     }
+  })
+})
+
+describe('soft training clips', () => {
+  it('shrink the picture so the clip is a 1.2–2× upscale of it, and render the shrink first', () => {
+    const plan = planTrainSoft(sources, 5, 40)
+    expect(plan).toHaveLength(40)
+    expect(planTrainSoft(sources, 5, 60).slice(0, 40)).toEqual(plan)
+    for (const c of plan) {
+      expect(c.upscale).toBeGreaterThanOrEqual(SOFT_UPSCALE[0] - 0.02)
+      expect(c.upscale).toBeLessThanOrEqual(SOFT_UPSCALE[1] + 0.02)
+      const input = c.source.input
+      expect(input.kind === 'image' && input.shrink).toEqual({ width: c.source.width, height: c.source.height })
+      // Upscaled once to the supersampled canvas, not moved over a picture-sized one.
+      expect(c.canvas.width).toBeGreaterThan(c.source.width)
+      const graph = renderArgs(input, c.geo, c.canvas, c.camera, null, 'o.mp4').join(' ')
+      expect(graph).toContain(`scale=${c.source.width}:${c.source.height}:flags=area,scale=${c.canvas.width}:${c.canvas.height}`)
+    }
+    expect(new Set(plan.map((c) => c.kind))).toEqual(new Set(['clean', 'single', 'window', 'pair']))
+  })
+
+  it('leave the plain plan alone, and soft series are their own groups', () => {
+    expect(planTrainSeries(sources, 5, 10)).toEqual(planTrainSeries(sources, 5, 10, 4, false))
+    const soft = planTrainSeries(sources, 5, 3, 4, true)
+    expect(soft.map((c) => c.series!.group)).toEqual(['ss0000', 'ss0000', 'ss0000', 'ss0000', 'ss0000', 'ss0001', 'ss0001', 'ss0001', 'ss0001', 'ss0001', 'ss0002', 'ss0002', 'ss0002', 'ss0002', 'ss0002'])
+    expect(soft.every((c) => c.upscale > 1)).toBe(true)
+    // A source already smaller than asked for is used as it is.
+    expect(shrunkSource(sources[2]!, 640, 0.5).width).toBe(1024)
   })
 })
 

@@ -4,7 +4,7 @@
  */
 import { DISTORTION_IDS, LEVELS, planParams, type AppliedDistortion, type ClipGeometry, type DistortionId, type Level } from './distortions'
 import { createRng, hash32, type Rng } from './prng'
-import { canvasFor, planCamera, upscaleFactor, type Canvas, type CameraPath, type SourceInput } from './render'
+import { canvasFor, needsUpscale, planCamera, upscaleFactor, ZOOM_MIN, type Canvas, type CameraPath, type SourceInput } from './render'
 
 export type ClipKind = 'clean' | 'single' | 'window' | 'pair' | 'series-level' | 'series-window'
 
@@ -67,7 +67,10 @@ export function pairAllowed(a: DistortionId, b: DistortionId): boolean {
 }
 
 export function pristineKey(source: PlannedSource, geo: ClipGeometry, camera: CameraPath): string {
-  const h = hash32(JSON.stringify({ f: source.file, p: source.package, geo, camera })).toString(16).padStart(8, '0')
+  // The upscaled rendering (see canvasFor) is part of what the pristine clip is; pictures big enough render as before.
+  const shrink = source.input.kind === 'image' ? source.input.shrink : undefined
+  const upscaled = needsUpscale(geo, source) ? { upscaled: 'supersampled', ...(shrink ? { shrink } : {}) } : {}
+  const h = hash32(JSON.stringify({ f: source.file, p: source.package, geo, camera, ...upscaled })).toString(16).padStart(8, '0')
   return `${geo.width}x${geo.height}-${geo.fps}-${geo.seconds}s-${h}`
 }
 
@@ -81,7 +84,7 @@ export function makeClip(
   series?: ClipPlan['series']
 ): ClipPlan {
   const canvas = canvasFor(geo, source)
-  const clip: ClipPlan = { id, kind, source, geo, canvas, upscale: upscaleFactor(geo, canvas), camera, distortions, pristineKey: pristineKey(source, geo, camera) }
+  const clip: ClipPlan = { id, kind, source, geo, canvas, upscale: upscaleFactor(geo, canvas, source), camera, distortions, pristineKey: pristineKey(source, geo, camera) }
   if (series) clip.series = series
   return clip
 }
@@ -92,7 +95,7 @@ export function applied(id: DistortionId, level: Level, start: number, end: numb
 
 /** Largest sizes first are dropped when the picture is too small to fill them without upscaling. */
 function sizesFor(source: PlannedSource): typeof SIZES {
-  const ok = SIZES.filter((s) => canvasFor(s, source).width >= s.width * 1.45)
+  const ok = SIZES.filter((s) => !needsUpscale(s, source))
   return ok.length ? ok : SIZES.slice(0, 1)
 }
 
@@ -124,24 +127,73 @@ export function planTrain(sources: readonly PlannedSource[], seed: number, count
   const clips: ClipPlan[] = []
   for (let i = 0; i < count; i++) {
     const { rng, source, size, fps } = drawClip(root, `clip-${i}`, sources, order, i)
-    const u = rng.next()
-    const kind: ClipKind = u < TRAIN_MIX.clean ? 'clean' : u < TRAIN_MIX.clean + TRAIN_MIX.single ? 'single' : u < 1 - TRAIN_MIX.pair ? 'window' : 'pair'
-    const geo: ClipGeometry = { width: size.width, height: size.height, fps, seconds: kind === 'window' ? windowSeconds : seconds }
-    const camera = planCamera(rng)
-    const ds: AppliedDistortion[] = []
-    if (kind === 'single') {
-      ds.push(applied(rng.pick(DISTORTION_IDS), rng.pick(LEVELS), 0, geo.seconds, geo, rng))
-    } else if (kind === 'window') {
-      // Windows between 1 and 4 s, at least 0.5 s from either end, on a 0.1 s grid (readable in dataset.json).
-      const len = Math.round(rng.float(1, 4) * 10) / 10
-      const start = Math.round(rng.float(0.5, geo.seconds - 0.5 - len) * 10) / 10
-      ds.push(applied(rng.pick(DISTORTION_IDS), rng.pick(LEVELS), start, Math.round((start + len) * 10) / 10, geo, rng))
-    } else if (kind === 'pair') {
-      const a = rng.pick(DISTORTION_IDS.filter((x) => x !== 'black'))
-      const b = rng.pick(DISTORTION_IDS.filter((x) => pairAllowed(a, x)))
-      ds.push(applied(a, rng.pick(LEVELS), 0, geo.seconds, geo, rng), applied(b, rng.pick(LEVELS), 0, geo.seconds, geo, rng))
-    }
-    clips.push(makeClip(`train-${String(i).padStart(5, '0')}`, kind, source, geo, camera, ds))
+    clips.push(trainClip(`train-${String(i).padStart(5, '0')}`, rng, source, size, fps, TRAIN_MIX, seconds, windowSeconds))
+  }
+  return clips
+}
+
+/** One training clip of a kind drawn from `mix`: clean, one distortion, one inside a time window, or a pair. */
+function trainClip(id: string, rng: Rng, source: PlannedSource, size: { width: number; height: number }, fps: number, mix: TrainMix, seconds: number, windowSeconds: number): ClipPlan {
+  const u = rng.next()
+  const kind: ClipKind = u < mix.clean ? 'clean' : u < mix.clean + mix.single ? 'single' : u < 1 - mix.pair ? 'window' : 'pair'
+  const geo: ClipGeometry = { width: size.width, height: size.height, fps, seconds: kind === 'window' ? windowSeconds : seconds }
+  const camera = planCamera(rng)
+  const ds: AppliedDistortion[] = []
+  if (kind === 'single') {
+    ds.push(applied(rng.pick(DISTORTION_IDS), rng.pick(LEVELS), 0, geo.seconds, geo, rng))
+  } else if (kind === 'window') {
+    // Windows between 1 and 4 s, at least 0.5 s from either end, on a 0.1 s grid (readable in dataset.json).
+    const len = Math.round(rng.float(1, 4) * 10) / 10
+    const start = Math.round(rng.float(0.5, geo.seconds - 0.5 - len) * 10) / 10
+    ds.push(applied(rng.pick(DISTORTION_IDS), rng.pick(LEVELS), start, Math.round((start + len) * 10) / 10, geo, rng))
+  } else if (kind === 'pair') {
+    const a = rng.pick(DISTORTION_IDS.filter((x) => x !== 'black'))
+    const b = rng.pick(DISTORTION_IDS.filter((x) => pairAllowed(a, x)))
+    ds.push(applied(a, rng.pick(LEVELS), 0, geo.seconds, geo, rng), applied(b, rng.pick(LEVELS), 0, geo.seconds, geo, rng))
+  }
+  return makeClip(id, kind, source, geo, camera, ds)
+}
+
+/** Soft clips are the sizes low-resolution material is usually shown at. */
+export const SOFT_SIZES: ReadonlyArray<{ width: number; height: number; weight: number }> = [
+  { width: 640, height: 360, weight: 0.6 },
+  { width: 960, height: 540, weight: 0.4 }
+]
+/** More of them clean than the main mix: what they are for is the clean-but-soft picture. */
+export const SOFT_MIX: TrainMix = { clean: 0.25, single: 0.5, window: 0.1, pair: 0.15 }
+/** Output pixels per picture pixel at the widest view, drawn per soft clip. */
+export const SOFT_UPSCALE: readonly [number, number] = [1.2, 2]
+
+/** Pure: the picture reduced so that its 16:9 crop shows `upscale` output pixels per picture pixel at the widest view. */
+export function shrunkSource(source: PlannedSource, outputWidth: number, upscale: number): PlannedSource {
+  if (source.input.kind !== 'image') return source
+  const crop = Math.min(source.width, (source.height * 16) / 9)
+  const f = Math.min(1, (outputWidth * ZOOM_MIN) / upscale / crop)
+  const even = (x: number): number => Math.max(2, 2 * Math.round(x / 2))
+  const width = even(source.width * f)
+  const height = even(source.height * f)
+  return { ...source, width, height, input: { ...source.input, shrink: { width, height } } }
+}
+
+/**
+ * Soft training clips: the same kinds of clip, rendered from a picture first reduced so that the clip is a 1.2–2×
+ * upscale of it (SOFT_UPSCALE) — what low-resolution originals shown at a larger size look like. Every other training
+ * picture is far larger than the clip, so without these the head only ever saw softness that was added as blur and
+ * took any soft picture for a blurred one (the held-out set's 500 px photos scored ~2.5 with nothing added). Their
+ * targets are the usual ones: the upscale itself is not a distortion the generator applied. Own stream per clip.
+ */
+export function planTrainSoft(sources: readonly PlannedSource[], seed: number, count: number, seconds = 4, windowSeconds = 8): ClipPlan[] {
+  if (count === 0) return []
+  if (sources.length === 0) throw new Error('no training sources')
+  const root = createRng(seed).fork('train-soft')
+  const order = root.fork('source-order').shuffle(sources.map((_, i) => i))
+  const clips: ClipPlan[] = []
+  for (let i = 0; i < count; i++) {
+    const rng = root.fork(`soft-${i}`)
+    const size = weighted(rng, SOFT_SIZES)
+    const { fps } = weighted(rng, FRAME_RATES)
+    const source = shrunkSource(sources[order[i % order.length] ?? 0]!, size.width, rng.float(SOFT_UPSCALE[0], SOFT_UPSCALE[1]))
+    clips.push(trainClip(`train-soft-${String(i).padStart(5, '0')}`, rng, source, size, fps, SOFT_MIX, seconds, windowSeconds))
   }
   return clips
 }
@@ -153,17 +205,22 @@ export function planTrain(sources: readonly PlannedSource[], seed: number, count
  * which absolute targets over different pictures never show it. Distortions are taken in turn so each gets its share;
  * each series draws from its own forked stream, so series k does not change when `count` changes.
  */
-export function planTrainSeries(sources: readonly PlannedSource[], seed: number, count: number, seconds = 4): ClipPlan[] {
+export function planTrainSeries(sources: readonly PlannedSource[], seed: number, count: number, seconds = 4, soft = false): ClipPlan[] {
+  if (count === 0) return []
   if (sources.length === 0) throw new Error('no training sources')
-  const root = createRng(seed).fork('train-series')
+  // Soft series (pictures shrunk as in planTrainSoft) draw from their own stream, so the plain ones do not change.
+  const root = createRng(seed).fork(soft ? 'train-soft-series' : 'train-series')
   const order = root.fork('source-order').shuffle(sources.map((_, i) => i))
   const clips: ClipPlan[] = []
   for (let k = 0; k < count; k++) {
-    const { rng, source, size, fps } = drawClip(root, `series-${k}`, sources, order, k)
+    const drawn = drawClip(root, `series-${k}`, sources, order, k)
+    const { rng, fps } = drawn
+    const size = soft ? weighted(rng, SOFT_SIZES) : drawn.size
+    const source = soft ? shrunkSource(drawn.source, size.width, rng.float(SOFT_UPSCALE[0], SOFT_UPSCALE[1])) : drawn.source
     const geo: ClipGeometry = { width: size.width, height: size.height, fps, seconds }
     const camera = planCamera(rng)
     const distortion = DISTORTION_IDS[k % DISTORTION_IDS.length]!
-    const group = `s${String(k).padStart(4, '0')}`
+    const group = `${soft ? 'ss' : 's'}${String(k).padStart(4, '0')}`
     const id = (level: number): string => `train-${group}-${level}`
     clips.push(makeClip(id(0), 'series-level', source, geo, camera, [], { group, distortion, level: 0, window: false }))
     for (const level of LEVELS)

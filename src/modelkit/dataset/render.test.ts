@@ -3,10 +3,19 @@ import { canvasFor, filterPath, finalEncodeArgs, metricsArgs, parseStats, planCa
 import { createRng } from './prng'
 
 describe('canvas and camera', () => {
-  it('supersamples when the picture is big enough, and never upscales the picture', () => {
+  it('supersamples without upscaling a picture that is big enough', () => {
     expect(canvasFor({ width: 640, height: 360 }, { width: 2560, height: 1600 })).toEqual({ width: 1456, height: 820 })
-    expect(canvasFor({ width: 640, height: 360 }, { width: 500, height: 500 })).toEqual({ width: 500, height: 282 })
-    expect(upscaleFactor({ width: 640 }, { width: 500, height: 282 })).toBeGreaterThan(1)
+    expect(canvasFor({ width: 640, height: 360 }, { width: 1000, height: 600 })).toEqual({ width: 1000, height: 562 })
+    expect(upscaleFactor({ width: 640 }, { width: 1000, height: 562 }, { width: 1000, height: 600 })).toBeLessThan(1)
+  })
+
+  it('upscales a picture smaller than the view once, to the full supersampled canvas, so camera steps stay sub-pixel', () => {
+    const canvas = canvasFor({ width: 640, height: 360 }, { width: 500, height: 500 })
+    expect(canvas).toEqual({ width: 1456, height: 820 })
+    // One canvas pixel is well under an output pixel at the widest view.
+    expect((640 * ZOOM_MIN) / canvas.width).toBeLessThan(0.7)
+    // The record still says how soft the clip is: the picture's own pixels are stretched 1.86×.
+    expect(upscaleFactor({ width: 640 }, canvas, { width: 500, height: 500 })).toBeCloseTo(1.856, 3)
   })
 
   it('keeps the camera inside the canvas', () => {

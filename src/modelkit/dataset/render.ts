@@ -7,7 +7,10 @@ import { blockingEncodeArgs, distortionGraph, enableExpr, coversWholeClip, r, sh
 import type { Rng } from './prng'
 
 /** Where the still picture comes from: a file, or (tests) a lavfi source that yields one frame. */
-export type SourceInput = { kind: 'image'; path: string; hasAlpha: boolean } | { kind: 'lavfi'; graph: string }
+export type SourceInput =
+  /** `shrink`: the picture is first reduced to this size (area filter), standing in for a low-resolution original. */
+  | { kind: 'image'; path: string; hasAlpha: boolean; shrink?: { width: number; height: number } }
+  | { kind: 'lavfi'; graph: string }
 
 /**
  * A slow, natural camera move over the still: centre and zoom each follow one slow sine (a drifting pan that eases
@@ -56,21 +59,33 @@ export interface Canvas {
 
 const even = (x: number): number => Math.max(2, 2 * Math.round(x / 2))
 
+/** Width of the picture's largest 16:9 crop, in its own pixels. */
+export function cropWidth(source: { width: number; height: number }): number {
+  return Math.min(source.width, (source.height * 16) / 9)
+}
+
+/** Pure: the picture is smaller than the widest view of a clip of this size, so the clip is upscaled. */
+export function needsUpscale(geo: Pick<ClipGeometry, 'width'>, source: { width: number; height: number }): boolean {
+  return cropWidth(source) < geo.width * ZOOM_MIN
+}
+
 /**
  * The 16:9 canvas the camera moves over: large enough that the visible window (canvas / zoom) is about 1.3× the
- * output size at the widest zoom (supersampled, so the pristine clip is sharp), but never larger than the picture's
- * 16:9 crop (no upscaling beyond what the picture has).
+ * output size at the widest zoom (supersampled, so the pristine clip is sharp and camera steps are sub-pixel).
+ * A picture big enough for that is never upscaled to get it. A picture smaller than the widest view is upscaled
+ * anyway, so it is upscaled once, with lanczos, to the full supersampled canvas: zoompan positions its window on
+ * whole canvas pixels, and on a canvas the size of such a picture one step was more than an output pixel — slow
+ * pans then moved in visible jerks, with repeated frames between, and "clean" clips read as stuttering.
  */
 export function canvasFor(geo: Pick<ClipGeometry, 'width' | 'height'>, source: { width: number; height: number }): Canvas {
-  const cropW = Math.min(source.width, (source.height * 16) / 9)
   const wanted = geo.width * ZOOM_MAX * 1.3
-  const w = even(Math.min(wanted, cropW))
+  const w = even(needsUpscale(geo, source) ? wanted : Math.min(wanted, cropWidth(source)))
   return { width: w, height: even((w * 9) / 16) }
 }
 
 /** Output pixels per source pixel at the widest view; > 1 means the pristine clip is upscaled (softer). */
-export function upscaleFactor(geo: Pick<ClipGeometry, 'width'>, canvas: Canvas): number {
-  return r((geo.width * ZOOM_MIN) / canvas.width, 3)
+export function upscaleFactor(geo: Pick<ClipGeometry, 'width'>, canvas: Canvas, source: { width: number; height: number }): number {
+  return r((geo.width * ZOOM_MIN) / Math.min(canvas.width, even(cropWidth(source))), 3)
 }
 
 /**
@@ -120,9 +135,10 @@ export function renderArgs(
   const frames = frameCount(geo)
   const inArgs = input.kind === 'image' ? ['-i', input.path] : ['-f', 'lavfi', '-i', input.graph]
   const flatten = input.kind === 'image' && input.hasAlpha ? 'premultiply=inplace=1,' : ''
+  const shrink = input.kind === 'image' && input.shrink ? `scale=${input.shrink.width}:${input.shrink.height}:flags=area,` : ''
   const { z, x, y } = cameraExprs(cam, geo, canvas, shake)
   const graph =
-    `[0:v]trim=end_frame=1,${flatten}scale=${canvas.width}:${canvas.height}:force_original_aspect_ratio=increase:flags=lanczos,` +
+    `[0:v]trim=end_frame=1,${flatten}${shrink}scale=${canvas.width}:${canvas.height}:force_original_aspect_ratio=increase:flags=lanczos,` +
     `crop=${canvas.width}:${canvas.height},scale=out_color_matrix=bt709:out_range=tv,format=yuv444p,` +
     `zoompan=z='${z}':x='${x}':y='${y}':d=${frames}:s=${geo.width}x${geo.height}:fps=${geo.fps},format=yuv420p[v]`
   return ['-hide_banner', '-nostdin', '-y', ...inArgs, '-filter_complex', graph, '-map', '[v]', ...encode, output]

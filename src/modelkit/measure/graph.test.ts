@@ -132,6 +132,43 @@ describe('measurement graph', () => {
     expect(blue['cast']).toBeGreaterThan(0.1)
   })
 
+  it('tells a colour cast from a colourful picture by the colour of its blacks and whites', async () => {
+    // A blue picture with neutral shadows and highlights (a sky above dark ground), and a neutral picture with a
+    // chroma offset added: the grey-world cast reads both as blue, the black and white levels only the second.
+    const scene = (x: number, y: number): number => (y < 20 ? 10 : y > 75 ? 255 : texture(0, 0)(x, y))
+    const bluePicture = await measure({
+      frag: frames(4, moving),
+      glob: Array.from({ length: 4 }, () => (x: number, y: number) => {
+        const v = scene(x, y)
+        return (v <= 10 || v >= 255 ? [v, v, v] : [v * 0.55, v * 0.75, Math.min(255, v * 1.25 + 40)]) as [number, number, number]
+      })
+    })
+    const castPicture = await measure({
+      frag: frames(4, moving),
+      glob: Array.from({ length: 4 }, () => (x: number, y: number) => {
+        const v = scene(x, y)
+        return [v - 12, v - 4, v + 30] as [number, number, number]
+      })
+    })
+    expect(bluePicture['cast_cb']).toBeGreaterThan(0.05)
+    expect(bluePicture['black_tint']).toBeLessThan(0.01)
+    expect(bluePicture['white_tint']).toBeLessThan(0.01)
+    expect(castPicture['black_tint']).toBeGreaterThan(0.05)
+    expect(castPicture['white_tint']).toBeGreaterThan(0.015)
+  })
+
+  it('sees out-of-gamut colour in the mid-tones', async () => {
+    const glob = (gain: number) =>
+      Array.from({ length: 4 }, () => (x: number, y: number) => {
+        const v = texture(0, 0)(x, y)
+        return [128 + (v - 128) * 0.2 + (v - 100) * gain, 128, 128 - (v - 100) * gain] as [number, number, number]
+      })
+    const mild = await measure({ frag: frames(4, moving), glob: glob(0.5) })
+    const garish = await measure({ frag: frames(4, moving), glob: glob(3) })
+    expect(mild['gamut_clip']).toBeLessThan(0.02)
+    expect(garish['gamut_clip']).toBeGreaterThan(0.2)
+  })
+
   it('sees repeated frames, flicker, steady pans and shake', async () => {
     const frozen = await measure({ frag: frames(8, (t) => moving(t < 2 ? t : 2)) })
     expect(frozen['repeated_frames']).toBeGreaterThan(0.6)

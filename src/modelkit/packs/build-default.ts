@@ -4,8 +4,10 @@
  *   2. write the fixed stages (measurement graph, BRISQUE from opencv-doc) and an untrained head
  *   3. measure every training clip with the pack's own stages (so training sees exactly what scoring will see)
  *   4. train the head with TensorFlow.js, validate on held-back photos, export it to ONNX, write the manifest
- * Options: --count N (training clips, default 600), --series N (severity series of 5 clips, default 60), --seed S,
- * --out DIR, --epochs N, --members N (heads trained from different initialisations and merged, default 5).
+ * Options: --count N (training clips, default 600), --series N (severity series of 5 clips, default 60), --soft N and
+ * --soft-series N (the same from shrunk pictures, clips that are upscales; defaults 200 and 20), --seed S,
+ * --out DIR, --epochs N, --members N (heads trained from different initialisations and merged, default 5), --l2 W
+ * (weight decay, default 1e-4).
  */
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -23,7 +25,7 @@ import { defaultManifest, PACK_NAME, writeFixedStages, writeHead } from './defau
 import { trainHead, type Sample } from '../head/train'
 import { measurementPipelineId } from './pipeline-id'
 
-export const PACK_VERSION = '1.2.0'
+export const PACK_VERSION = '1.3.0'
 const ROOT = resolve(__dirname, '..', '..', '..')
 const INPUTS = [...MEASUREMENTS.map((m) => m.name), 'brisque']
 
@@ -117,23 +119,29 @@ async function main(): Promise<void> {
     options: {
       count: { type: 'string', default: '600' },
       series: { type: 'string', default: '60' },
+      soft: { type: 'string', default: '200' },
+      'soft-series': { type: 'string', default: '20' },
       seed: { type: 'string', default: '20261125' },
       out: { type: 'string', default: join(ROOT, 'resources', 'models', PACK_NAME) },
       epochs: { type: 'string', default: '250' },
       members: { type: 'string', default: '5' },
+      // Weight decay: the head otherwise leans on a few content-dependent measurements that do not carry to new pictures.
+      l2: { type: 'string', default: '0.0001' },
       data: { type: 'string', default: join(ROOT, '.cache', 'datasets') }
     }
   })
   const log = (s: string): void => void process.stdout.write(`[build:pack] ${s}\n`)
   const seed = Number(values.seed)
   const dataDir = join(values.data!, 'train')
-  log(`dataset: ${values.count} training clips + ${values.series} severity series, seed ${seed} → ${dataDir}`)
+  log(`dataset: ${values.count} training clips + ${values.series} severity series, ${values.soft} soft clips + ${values['soft-series']} soft series, seed ${seed} → ${dataDir}`)
   const ds = await generateDataset({
     outDir: dataDir,
     split: 'train',
     seed,
     count: Number(values.count),
     series: Number(values.series),
+    soft: Number(values.soft),
+    softSeries: Number(values['soft-series']),
     onProgress: (p) => {
       if (p.done % 50 === 0 || p.done === p.total) log(`dataset ${p.done}/${p.total} (${p.reused} reused)`)
     }
@@ -157,6 +165,7 @@ async function main(): Promise<void> {
     seed,
     epochs: Number(values.epochs),
     members: Number(values.members),
+    l2: Number(values.l2),
     onEpoch: (e, loss) => {
       if (e % 50 === 0) log(`epoch ${e}: loss ${loss.toFixed(4)}`)
     }

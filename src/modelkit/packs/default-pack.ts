@@ -63,11 +63,11 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
         'src/modelkit/dataset/TARGETS.md applied to distortions we added ourselves; only its BRISQUE input was fitted (by OpenCV) to human scores.',
       humanOpinionScores: false,
       trainingData: summary
-        ? `${summary.trainingClips} clips (${summary.trainingSegments} two-second segments) made from Debian wallpaper and puzzle photographs (mate-backgrounds, plasma-workspace-wallpapers, palapeli-data), moved and distorted with ffmpeg at graded severities, singly, in pairs, in time windows, and as severity series (the same moving picture clean and at four levels of one distortion)`
+        ? `${summary.trainingClips} clips (${summary.trainingSegments} two-second segments) made from Debian wallpaper and puzzle photographs (mate-backgrounds, plasma-workspace-wallpapers, palapeli-data), moved and distorted with ffmpeg at graded severities, singly, in pairs, in time windows, and as severity series (the same moving picture clean and at four levels of one distortion); a quarter of them from pictures shrunk first, so that the clip is a 1.2–2× upscale (soft, with nothing added: clean)`
         : 'not trained yet',
       recipe:
         'npm run build:pack — generates the dataset (seeded), extracts measurements with this pack\'s own stages, trains the head with TensorFlow.js ' +
-        '(soft-label cross-entropy on the five levels + score MSE + severity BCE + a ranking loss within each severity series), validates on held-back source photos, exports to ONNX.' +
+        '(soft-label cross-entropy on the five levels + score MSE + severity BCE + a ranking loss within each severity series, weight decay 1e-4), validates on held-back source photos, exports to ONNX.' +
         (summary ? ` Validation (unseen photos): SRCC ${summary.validation.srcc.toFixed(3)}, PLCC ${summary.validation.plcc.toFixed(3)}, RMSE ${summary.validation.rmse.toFixed(3)}, severity AUC ${summary.validation.severityAuc.toFixed(3)}.` : ''),
       created: summary?.created ?? new Date().toISOString().slice(0, 10)
     },
@@ -116,7 +116,7 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
       levels: ['bad', 'poor', 'fair', 'good', 'excellent'],
       calibration:
         '5 = no added distortion; each distortion costs up to a documented maximum (e.g. severe blocking −3.4, black frames −3.8), combined over distortions. ' +
-        'Not calibrated to mean opinion scores: on four real UGC clips with MOS 3.24–3.46 (KoNViD-1k, LSVQ) version 1.2.0 gives 3.10, 3.97, 2.75 and 3.34.'
+        'Not calibrated to mean opinion scores: on four real UGC clips with MOS 3.24–3.46 (KoNViD-1k, LSVQ) version 1.3.0 gives 3.73, 4.08, 2.60 and 3.72.'
     },
     distortions: DISTORTION_IDS.map((id) => ({ id, label: DISTORTION_LABELS[id]![0], description: DISTORTION_LABELS[id]![1] }))
   }
