@@ -133,8 +133,7 @@ export function createCore(opts: CoreOptions): Core {
       : process.env['VQA_HWACCEL'] !== undefined
         ? { preference: parseHwDecode(process.env['VQA_HWACCEL']), source: 'environment' }
         : { preference: getSettings(db).hwDecode, source: 'settings' }
-  const hwDecodeStatus = (): Promise<HwDecodeStatus> => {
-    const { preference } = hwDecodePreference()
+  const hwDecodeStatus = (preference: HwDecodePreference = hwDecodePreference().preference): Promise<HwDecodeStatus> => {
     let check = hwDecodeChecks.get(preference)
     if (!check) {
       check = detectHwDecode(ffmpeg.ffmpeg, preference).catch((err: unknown) => ({
@@ -585,7 +584,7 @@ export function createCore(opts: CoreOptions): Core {
     'engine.status': async () => {
       const st = engine.status()
       const { preference, source } = hwDecodePreference()
-      const hw = await hwDecodeStatus()
+      const hw = await hwDecodeStatus(preference)
       return {
         requested: st.requested,
         provider: st.provider,

@@ -4,7 +4,7 @@
  */
 import { DISTORTION_IDS, LEVELS, planParams, type AppliedDistortion, type ClipGeometry, type DistortionId, type Level } from './distortions'
 import { createRng, hash32, type Rng } from './prng'
-import { canvasFor, needsUpscale, planCamera, upscaleFactor, ZOOM_MIN, type Canvas, type CameraPath, type SourceInput } from './render'
+import { canvasFor, cropWidth, even, needsUpscale, planCamera, upscaleFactor, ZOOM_MIN, type Canvas, type CameraPath, type SourceInput } from './render'
 
 export type ClipKind = 'clean' | 'single' | 'window' | 'pair' | 'series-level' | 'series-window'
 
@@ -164,12 +164,15 @@ export const SOFT_MIX: TrainMix = { clean: 0.25, single: 0.5, window: 0.1, pair:
 /** Output pixels per picture pixel at the widest view, drawn per soft clip. */
 export const SOFT_UPSCALE: readonly [number, number] = [1.2, 2]
 
+/** A soft clip's picture: `source` shrunk by an upscale drawn from SOFT_UPSCALE. */
+function softSource(rng: Rng, source: PlannedSource, outputWidth: number): PlannedSource {
+  return shrunkSource(source, outputWidth, rng.float(SOFT_UPSCALE[0], SOFT_UPSCALE[1]))
+}
+
 /** Pure: the picture reduced so that its 16:9 crop shows `upscale` output pixels per picture pixel at the widest view. */
 export function shrunkSource(source: PlannedSource, outputWidth: number, upscale: number): PlannedSource {
   if (source.input.kind !== 'image') return source
-  const crop = Math.min(source.width, (source.height * 16) / 9)
-  const f = Math.min(1, (outputWidth * ZOOM_MIN) / upscale / crop)
-  const even = (x: number): number => Math.max(2, 2 * Math.round(x / 2))
+  const f = Math.min(1, (outputWidth * ZOOM_MIN) / upscale / cropWidth(source))
   const width = even(source.width * f)
   const height = even(source.height * f)
   return { ...source, width, height, input: { ...source.input, shrink: { width, height } } }
@@ -192,7 +195,7 @@ export function planTrainSoft(sources: readonly PlannedSource[], seed: number, c
     const rng = root.fork(`soft-${i}`)
     const size = weighted(rng, SOFT_SIZES)
     const { fps } = weighted(rng, FRAME_RATES)
-    const source = shrunkSource(sources[order[i % order.length] ?? 0]!, size.width, rng.float(SOFT_UPSCALE[0], SOFT_UPSCALE[1]))
+    const source = softSource(rng, sources[order[i % order.length] ?? 0]!, size.width)
     clips.push(trainClip(`train-soft-${String(i).padStart(5, '0')}`, rng, source, size, fps, SOFT_MIX, seconds, windowSeconds))
   }
   return clips
@@ -216,7 +219,7 @@ export function planTrainSeries(sources: readonly PlannedSource[], seed: number,
     const drawn = drawClip(root, `series-${k}`, sources, order, k)
     const { rng, fps } = drawn
     const size = soft ? weighted(rng, SOFT_SIZES) : drawn.size
-    const source = soft ? shrunkSource(drawn.source, size.width, rng.float(SOFT_UPSCALE[0], SOFT_UPSCALE[1])) : drawn.source
+    const source = soft ? softSource(rng, drawn.source, size.width) : drawn.source
     const geo: ClipGeometry = { width: size.width, height: size.height, fps, seconds }
     const camera = planCamera(rng)
     const distortion = DISTORTION_IDS[k % DISTORTION_IDS.length]!

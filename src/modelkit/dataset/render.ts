@@ -57,7 +57,8 @@ export interface Canvas {
   height: number
 }
 
-const even = (x: number): number => Math.max(2, 2 * Math.round(x / 2))
+/** Pure: the nearest even size (4:2:0 video needs even dimensions), at least 2. */
+export const even = (x: number): number => Math.max(2, 2 * Math.round(x / 2))
 
 /** Width of the picture's largest 16:9 crop, in its own pixels. */
 export function cropWidth(source: { width: number; height: number }): number {

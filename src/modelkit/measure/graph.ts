@@ -168,15 +168,15 @@ export function buildMeasureModel(): Uint8Array {
   const combing = div(g, add(g, perFrame(rowDev(1)), c(2e-3)), add(g, perFrame(rowDev(2)), c(2e-3)))
 
   // ---- global view: exposure, contrast, colour ----
-  const rgb = mul(g, cast(g, glob, 'float32'), c(1 / 255))
+  const rgb = toUnit(glob)
   // BT.709 luma as one 1×1 convolution: every frame needs it (black frames, flicker, motion).
   const Y = conv2d(g, rgb, tensor.float32([0.2126, 0.7152, 0.0722], [1, 3, 1, 1])) // [T,1,90,160]
   const luma = meanAll(Y) // [T]
   const contrast = sqrt(g.node('Relu', [sub(g, meanAll(mul(g, Y, Y)), mul(g, luma, luma))]))
   const black = mul(g, sigmoid(mul(g, sub(g, c(0.08), luma), c(100))), sigmoid(mul(g, sub(g, c(0.03), contrast), c(100))))
   // Exposure and colour change slowly, like the fragment measures: every SPATIAL_STRIDE-th frame.
-  const rgbS = mul(g, cast(g, slice(g, glob, [0], [END], [0], [SPATIAL_STRIDE]), 'float32'), c(1 / 255))
-  const YS = conv2d(g, rgbS, tensor.float32([0.2126, 0.7152, 0.0722], [1, 3, 1, 1]))
+  const rgbS = toUnit(slice(g, glob, [0], [END], [0], [SPATIAL_STRIDE]))
+  const YS = slice(g, Y, [0], [END], [0], [SPATIAL_STRIDE])
   const R = slice(g, rgbS, [0], [1], [1])
   const B = slice(g, rgbS, [2], [3], [1])
   const clippedHigh = meanAll(gt(YS, 0.96))
