@@ -171,6 +171,8 @@ describe('Review in browser mode', () => {
     await page.getByTestId('decode-status').filter({ hasText: 'hardware decoding is off' }).waitFor()
     await page.getByRole('combobox', { name: 'Hardware decoding' }).selectOption('auto')
     await page.getByTestId('decode-status').filter({ hasNotText: 'hardware decoding is off' }).waitFor()
+    await page.getByRole('combobox', { name: 'Hardware decoding' }).scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(ARTIFACTS, 'settings-decoding.png') })
   })
 
   it('logged no errors in the page', () => {

@@ -226,8 +226,8 @@ function Scoring({ settings, update }: { settings: Settings; update: Update }) {
         <label className="field">
           <span>Hardware decoding</span>
           <select className="select" value={settings.hwDecode} onChange={(e) => void update({ hwDecode: e.target.value === 'off' ? 'off' : 'auto' })}>
-            <option value="auto">Automatic: when a test decode passes here</option>
-            <option value="off">Off: always decode in software</option>
+            <option value="auto">Automatic, if a test passes</option>
+            <option value="off">Off: software only</option>
           </select>
         </label>
       </div>
