@@ -5,6 +5,7 @@
 import type { ModelManifest, View } from '../../shared/model-pack'
 import { scoresFrom, type LoadedPack } from './pack'
 import { pickFrames, sampleSegments, toTensor, type SegmentFrames, type SourceGeometry } from './sampler'
+import type { BufferPool } from './buffers'
 import type { TensorIn, TensorOut } from './ort'
 
 export interface SegmentResult {
@@ -30,12 +31,12 @@ export const FAST_WINDOW_SECONDS = 0.3
 export const MIN_TEMPORAL_FRAMES = 4
 
 /** Pure: the tensor for one view from one segment's frames. */
-export function viewTensor(view: View, frames: readonly Uint8Array[]): TensorIn {
+export function viewTensor(view: View, frames: readonly Uint8Array[], pool?: BufferPool): TensorIn {
   let pick = pickFrames(frames.length, view)
   if (view.sampling === 'consecutive' && !view.fixedCount && pick.length < MIN_TEMPORAL_FRAMES) {
     pick = Array.from({ length: MIN_TEMPORAL_FRAMES }, (_, i) => pick[i % pick.length]!)
   }
-  return toTensor(view, frames, pick)
+  return toTensor(view, frames, pick, pool)
 }
 
 /** Pure: severities and evidence by name from a pack's outputs for batch item `i`. */
@@ -78,7 +79,7 @@ export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string
   const seconds = opts.segmentSeconds ?? manifest.segmentSeconds
   const scoreSegment = async (seg: SegmentFrames): Promise<void> => {
     const feeds: Record<string, TensorIn> = {}
-    for (const view of manifest.views) feeds[view.name] = viewTensor(view, seg.frames[view.name] ?? [])
+    for (const view of manifest.views) feeds[view.name] = viewTensor(view, seg.frames[view.name] ?? [], pack.buffers)
     const values = await pack.run(feeds)
     const [score] = scoresFrom(manifest, values)
     const levelsT = manifest.outputs.score.kind === 'levels' ? values.get(manifest.outputs.score.from) : undefined
@@ -102,6 +103,8 @@ export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string
       signal: opts.signal,
       threads: opts.threads,
       hwaccel: opts.hwaccel ?? null,
+      // scoreSegment copies the frames into tensors before it returns.
+      recycle: true,
       ...(opts.noSnap ? { noSnap: true } : {})
     })
     opts.onSceneCuts?.(cuts)
@@ -139,7 +142,7 @@ export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string
           const b = bounds[first + seg.index]
           if (b) await scoreSegment({ ...seg, index: first + seg.index, start: b.start, end: b.end })
         },
-        { signal, threads: opts.threads, hwaccel, windows: windows.slice(first, first + n) }
+        { signal, threads: opts.threads, hwaccel, windows: windows.slice(first, first + n), recycle: true }
       )
       if (res.hwaccel === null) hwaccel = null
     }

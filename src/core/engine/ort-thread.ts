@@ -5,14 +5,14 @@
  * the host could not answer its UI meanwhile.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { OrtEngine, type OrtSession, type ThreadReply, type ThreadRequest } from './ort'
+import { OrtEngine, transferable, type OrtSession, type ThreadReply, type ThreadRequest } from './ort'
 
 const { requested, threads } = workerData as { requested: ConstructorParameters<typeof OrtEngine>[0]; threads: number }
 const engine = new OrtEngine(requested, threads)
 const sessions = new Map<number, OrtSession>()
 let nextSession = 1
 
-const reply = (r: ThreadReply): void => parentPort?.postMessage(r)
+const reply = (r: ThreadReply, transfer: ArrayBuffer[] = []): void => parentPort?.postMessage(r, transfer)
 
 parentPort?.on('message', (req: ThreadRequest) => {
   void (async () => {
@@ -25,7 +25,10 @@ parentPort?.on('message', (req: ThreadRequest) => {
       } else if (req.op === 'run') {
         const session = sessions.get(req.session)
         if (!session) throw new Error('This model session was already closed.')
-        reply({ id: req.id, ok: true, op: 'run', outputs: await session.run(req.feeds) })
+        const outputs = await session.run(req.feeds)
+        // The buffers handed over go back for reuse: the caller's next segment fills them instead of new memory.
+        const returned = transferable(req.feeds, req.handOver)
+        reply({ id: req.id, ok: true, op: 'run', outputs, returned }, returned)
       } else {
         await sessions.get(req.session)?.dispose()
         sessions.delete(req.session)

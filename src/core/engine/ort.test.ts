@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { OrtEngine } from './ort'
+import { defaultModelThreads, OrtEngine, transferable } from './ort'
 
 describe('execution provider choice', () => {
   it('runs on the CPU here and says why when CUDA was asked for', () => {
@@ -67,7 +67,31 @@ describe('model thread', () => {
     clearInterval(timer)
     expect(Array.from(out['features']!.data as Float32Array)).toEqual(inProcess)
     if (took > 20) expect(ticks).toBeGreaterThan(2)
+    // Feeds handed over move to the thread instead of being copied: same result, and the buffers are gone here.
+    const moved = { frag: { data: frag.slice(), dims: feeds.frag.dims }, glob: { data: glob.slice(), dims: feeds.glob.dims } }
+    const handed = await b.run(moved, { handOver: ['frag', 'glob'] })
+    expect(Array.from(handed['features']!.data as Float32Array)).toEqual(inProcess)
+    expect([moved.frag.data.byteLength, moved.glob.data.byteLength]).toEqual([0, 0])
     await Promise.all([a.dispose(), b.dispose()])
     await expect(threaded.load(join(builtinPackDir(), 'manifest.json'))).rejects.toThrow(/protobuf|parse|Load model/i)
   }, 60_000)
+})
+
+describe('what crosses to the model thread', () => {
+  it('moves whole buffers of the feeds named, once each, never a view into a larger buffer', () => {
+    const whole = new Uint8Array(16)
+    const big = new Float32Array(64)
+    const feeds = {
+      a: { data: whole, dims: [16] },
+      b: { data: whole, dims: [16] },
+      c: { data: big.subarray(0, 8), dims: [8] },
+      d: { data: new Float32Array(4), dims: [4] }
+    }
+    expect(transferable(feeds, ['a', 'b', 'c', 'missing'])).toEqual([whole.buffer])
+    expect(transferable(feeds, [])).toEqual([])
+  })
+
+  it('gives the model one thread on small machines and a quarter of the cores on large ones', () => {
+    expect([1, 2, 4, 8, 16, 64].map(defaultModelThreads)).toEqual([1, 1, 1, 2, 4, 16])
+  })
 })

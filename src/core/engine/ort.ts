@@ -32,8 +32,28 @@ export interface TensorInfo {
 export interface OrtSession {
   readonly inputs: readonly TensorInfo[]
   readonly outputs: readonly TensorInfo[]
-  run(feeds: Record<string, TensorIn>): Promise<Record<string, TensorOut>>
+  run(feeds: Record<string, TensorIn>, opts?: RunOptions): Promise<Record<string, TensorOut>>
   dispose(): Promise<void>
+}
+
+export interface RunOptions {
+  /** Feeds the caller will not read again. A model thread takes their buffers instead of copying them (they are
+   *  detached here) and sends them back with its answer. */
+  handOver?: readonly string[]
+  /** Receives the handed-over buffers once the run is done, for reuse (engine/buffers.ts). */
+  reclaim?: (buffers: ArrayBuffer[]) => void
+}
+
+/** Pure: the buffers of the named feeds that can be moved to another thread — whole, unshared ArrayBuffers, once each
+ *  (a feed that is a view into a larger buffer would take the rest of that buffer with it). */
+export function transferable(feeds: Record<string, TensorIn>, names: readonly string[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>()
+  for (const name of names) {
+    const d = feeds[name]?.data
+    if (!d || !(d.buffer instanceof ArrayBuffer)) continue
+    if (d.byteOffset === 0 && d.byteLength === d.buffer.byteLength) out.add(d.buffer)
+  }
+  return [...out]
 }
 
 export interface EngineStatus {
@@ -42,6 +62,16 @@ export interface EngineStatus {
   threads: number
   warnings: string[]
   ortVersion: string
+}
+
+/**
+ * Pure: ONNX Runtime's intra-op threads unless told otherwise. The model runs beside ffmpeg decoding the same clip,
+ * which keeps a small machine's cores busy: there a second model thread only adds contention (the measurement stage
+ * on 2 cores: 74 ms of CPU per segment on one thread, 90 ms on two, for 10 ms less wall time). Larger machines give
+ * the model a quarter of their cores.
+ */
+export function defaultModelThreads(cores: number): number {
+  return Math.max(1, Math.floor(cores / 4))
 }
 
 /** Where onnxruntime-node keeps its native libraries; the CUDA provider is a separate, optional download. */
@@ -68,13 +98,13 @@ function toInfo(m: ort.InferenceSession.ValueMetadata): TensorInfo {
 /** Messages to and from the model thread (ort-thread.ts). */
 type ThreadCall =
   | { op: 'load'; model: string | Uint8Array; optimization?: NonNullable<Stage['optimization']> }
-  | { op: 'run'; session: number; feeds: Record<string, TensorIn> }
+  | { op: 'run'; session: number; feeds: Record<string, TensorIn>; handOver: readonly string[] }
   | { op: 'dispose'; session: number }
 export type ThreadRequest = { id: number } & ThreadCall
 export type ThreadReply =
   | { id: number; ok: false; message: string }
   | { id: number; ok: true; op: 'load'; session: number; inputs: readonly TensorInfo[]; outputs: readonly TensorInfo[]; status: EngineStatus }
-  | { id: number; ok: true; op: 'run'; outputs: Record<string, TensorOut> }
+  | { id: number; ok: true; op: 'run'; outputs: Record<string, TensorOut>; returned: ArrayBuffer[] }
   | { id: number; ok: true; op: 'dispose' }
 
 export interface EngineOptions {
@@ -99,7 +129,7 @@ class ModelThread {
 
   constructor(private readonly data: { requested: ProviderPreference; threads: number }) {}
 
-  call(req: ThreadCall): Promise<ThreadReply & { ok: true }> {
+  call(req: ThreadCall, transfer: readonly ArrayBuffer[] = []): Promise<ThreadReply & { ok: true }> {
     const worker = this.start()
     const id = this.nextId++
     return new Promise((resolve, reject) => {
@@ -108,7 +138,7 @@ class ModelThread {
         reject
       })
       worker.ref()
-      worker.postMessage({ ...req, id })
+      worker.postMessage({ ...req, id }, [...transfer])
     })
   }
 
@@ -147,7 +177,7 @@ export class OrtEngine {
     threads?: number,
     opts: EngineOptions = {}
   ) {
-    this.threads = Math.max(1, threads ?? availableParallelism())
+    this.threads = Math.max(1, threads ?? defaultModelThreads(availableParallelism()))
     const cudaAvailable = process.platform !== 'darwin' && cudaProviderInstalled()
     if (requested === 'cuda' && !cudaAvailable) {
       this.warnings.push(
@@ -198,9 +228,12 @@ export class OrtEngine {
     return {
       inputs: loaded.inputs,
       outputs: loaded.outputs,
-      async run(feeds) {
-        const r = await thread.call({ op: 'run', session, feeds })
+      async run(feeds, opts) {
+        // A segment's views are several MB: moved there and back, not cloned, when the caller is done with them.
+        const handOver = opts?.handOver ?? []
+        const r = await thread.call({ op: 'run', session, feeds, handOver }, transferable(feeds, handOver))
         if (r.op !== 'run') throw new Error('The model thread answered a run with something else.')
+        opts?.reclaim?.(r.returned)
         return r.outputs
       },
       async dispose() {
@@ -214,7 +247,7 @@ function wrap(session: ort.InferenceSession): OrtSession {
   return {
     inputs: session.inputMetadata.map(toInfo),
     outputs: session.outputMetadata.map(toInfo),
-    async run(feeds) {
+    async run(feeds, opts) {
       const ortFeeds: Record<string, ort.Tensor> = {}
       for (const [name, t] of Object.entries(feeds)) {
         // The typed array is handed over as is: no copy on the way in.
@@ -226,6 +259,7 @@ function wrap(session: ort.InferenceSession): OrtSession {
       for (const [name, value] of Object.entries(result)) {
         out[name] = { data: value.data as TensorOut['data'], dims: value.dims }
       }
+      opts?.reclaim?.(transferable(feeds, opts.handOver ?? []))
       return out
     },
     async dispose() {

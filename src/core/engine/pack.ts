@@ -5,6 +5,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { checkManifestWiring, ModelManifest, splitRef, type Stage, type TensorSpec } from '../../shared/model-pack'
+import { BufferPool } from './buffers'
 import type { OrtEngine, OrtSession, TensorIn, TensorInfo, TensorOut } from './ort'
 
 export class PackError extends Error {
@@ -20,8 +21,11 @@ export class PackError extends Error {
 export interface LoadedPack {
   dir: string
   manifest: ModelManifest
-  /** Runs every stage on one batch of view tensors; returns every stage output by "<stage>.<output>". */
+  /** Runs every stage on one batch of view tensors; returns every stage output by "<stage>.<output>". The views are
+   *  the model's afterwards: with a model thread their buffers move there (detached here), so build them per call. */
   run(views: Record<string, TensorIn>): Promise<Map<string, TensorOut>>
+  /** Where view tensors are best allocated: the buffers of views a run has finished with come back here. */
+  buffers: BufferPool
   dispose(): Promise<void>
 }
 
@@ -103,19 +107,23 @@ export async function loadPack(dir: string, engine: OrtEngine): Promise<LoadedPa
     throw err
   }
 
+  const handOver = handOverPlan(manifest.stages)
+  const buffers = new BufferPool()
+  const reclaim = (bufs: ArrayBuffer[]): void => bufs.forEach((b) => buffers.give(b))
   return {
     dir,
     manifest,
+    buffers,
     async run(views) {
       const values = new Map<string, TensorOut>()
-      for (const { stage, session } of sessions) {
+      for (const [k, { stage, session }] of sessions.entries()) {
         const feeds: Record<string, TensorIn> = {}
         for (const input of stage.inputs) {
           const source = input.from.startsWith('view:') ? views[input.from.slice(5)] : values.get(input.from)
           if (!source) throw new PackError(dir, `no tensor for ${input.from} (stage "${stage.name}")`)
           feeds[input.name] = source as TensorIn
         }
-        const out = await session.run(feeds)
+        const out = await session.run(feeds, { handOver: handOver[k] ?? [], reclaim })
         for (const o of stage.outputs) {
           const t = out[o.name]
           if (t) values.set(`${stage.name}.${o.name}`, t)
@@ -125,6 +133,15 @@ export async function loadPack(dir: string, engine: OrtEngine): Promise<LoadedPa
     },
     dispose
   }
+}
+
+/** Pure: per stage, the inputs fed from a view that no later stage reads — the stage can take their buffers. Stage
+ *  outputs are never handed over: they are returned to the caller. */
+export function handOverPlan(stages: readonly Stage[]): string[][] {
+  const last = new Map<string, number>()
+  stages.forEach((st, k) => st.inputs.forEach((i) => i.from.startsWith('view:') && last.set(i.from, k)))
+  // Two inputs of one stage fed by the same view share a buffer; ort.ts's transferable moves it once.
+  return stages.map((st, k) => st.inputs.filter((i) => last.get(i.from) === k).map((i) => i.name))
 }
 
 /** Pure: the 1–5 score of each batch item from a pack's outputs. */

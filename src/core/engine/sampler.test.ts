@@ -7,6 +7,7 @@ import { View, type View as ViewT } from '../../shared/model-pack'
 import { locateFfmpeg } from '../media/locate'
 import { probeFile } from '../media/probe'
 import { makeClip } from '../testing/media-fixtures'
+import { BufferPool } from './buffers'
 import { fragmentRects, frameStep, sparsePick, pickFrames, sampleSegments, samplerArgs, samplerFilter, toTensor, type SegmentFrames } from './sampler'
 
 const views: ViewT[] = [
@@ -53,6 +54,7 @@ describe('sampler maths', () => {
   it('builds one decode with a pipe per view, never resampling the frame rate', () => {
     const args = samplerArgs('/v/a b.mp4', { width: 1280, height: 720, fps: 50 }, views)
     expect(args).toContain('file:/v/a b.mp4')
+    expect(args.slice(args.indexOf('-filter_complex_threads'), args.indexOf('-filter_complex_threads') + 3)).toEqual(['-filter_complex_threads', '1', '-filter_complex'])
     // Seeking and the duration bound the input, so every output pipe stops together.
     const windowed = samplerArgs('/v/a.mp4', { width: 1280, height: 720, fps: 25 }, views, { start: 4, duration: 0.6, keyframeSeek: true })
     expect(windowed.slice(windowed.indexOf('-noaccurate_seek'), windowed.indexOf('-i') + 2)).toEqual(['-noaccurate_seek', '-ss', '4.000', '-t', '0.600', '-i', 'file:/v/a.mp4'])
@@ -95,6 +97,18 @@ describe('sampler maths', () => {
     expect(Array.from(t.data as Float32Array).slice(0, 4)).toEqual([0, 1, 2, 0])
     expect(Array.from(t.data as Float32Array).slice(8, 12)).toEqual([0, 1, 2, 0]) // channel B: (30−30)/5, (35−30)/5 | (40−30)/5, 0
   })
+
+  it('fills a reused buffer completely, so nothing of its last use shows through', () => {
+    const rgb: ViewT = { name: 'x', kind: 'resize', size: [1, 2], fit: 'stretch', frames: 2, sampling: 'consecutive', fixedCount: false, pixelFormat: 'rgb', layout: 'TCHW', dtype: 'uint8' }
+    const frames = [Uint8Array.from([1, 2, 3, 4, 5, 6]), Uint8Array.from([7, 8, 9, 10, 11, 12])]
+    const pool = new BufferPool()
+    pool.give(new Uint8Array(12).fill(0xff).buffer)
+    const t = toTensor(rgb, frames, [0, 1], pool)
+    expect(pool.held).toBe(0)
+    // Planes R, G, B of frame 0, then of frame 1.
+    expect(Array.from(t.data as Uint8Array)).toEqual([1, 4, 2, 5, 3, 6, 7, 10, 8, 11, 9, 12])
+    expect(Array.from(toTensor(rgb, frames, [0, 1]).data as Uint8Array)).toEqual(Array.from(t.data as Uint8Array))
+  })
 })
 
 describe('sampling real clips', () => {
@@ -113,6 +127,31 @@ describe('sampling real clips', () => {
     })
     return { res, segs }
   }
+
+  it('gives the same segments when their frames are recycled, copied out before each segment is done', async () => {
+    const file = await makeClip(join(dir, 'recycle.mp4'), { seconds: 6.5, width: 640, height: 360, fps: 25 })
+    const info = await probeFile(ffprobe, file)
+    const geometry = { width: info.displayWidth, height: info.displayHeight, fps: info.fps ?? 25 }
+    const take = async (recycle: boolean) => {
+      const copies: Array<{ start: number; frames: number[][] }> = []
+      const seen = new Set<Uint8Array>()
+      let reused = 0
+      await sampleSegments(ffmpeg, file, geometry, views, 2, async (s) => {
+        for (const f of s.frames['frag']!) {
+          if (seen.has(f)) reused++
+          else seen.add(f)
+        }
+        // What a scorer keeps: a copy made before the segment's promise settles (a checksum of each frame here).
+        copies.push({ start: s.start, frames: views.map((v) => s.frames[v.name]!.map((f) => f.reduce((a, x, k) => (a + x * (k % 251)) % 1_000_003, 0))) })
+      }, { recycle })
+      return { copies, reused }
+    }
+    const fresh = await take(false)
+    const recycled = await take(true)
+    expect(recycled.copies).toEqual(fresh.copies)
+    expect(fresh.reused).toBe(0)
+    expect(recycled.reused).toBeGreaterThan(50)
+  })
 
   it('cuts a clip into segments, the short tail joining the last one', async () => {
     const file = await makeClip(join(dir, 'a.mp4'), { seconds: 4.8, width: 640, height: 360, fps: 25 })
