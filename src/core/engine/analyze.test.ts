@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { locateFfmpeg } from '../media/locate'
 import { listKeyframes } from '../media/probe'
-import { analyzeFile, FAST_WINDOW_SECONDS, FAST_WINDOWS_PER_PROCESS, type SegmentResult } from './analyze'
+import { analyzeFile, FAST_WINDOW_SECONDS, fastWindowsPerProcess, type SegmentResult } from './analyze'
 import { builtinPackDir } from './builtin'
 import { OrtEngine } from './ort'
 import { loadPack, type LoadedPack } from './pack'
@@ -55,7 +55,7 @@ describe('the built-in pack on known defects', () => {
   })
 
   it('fast mode scores every segment of a file longer than one batch of windows, and finds the defect in the late one', async () => {
-    const seconds = 2 * (FAST_WINDOWS_PER_PROCESS + 2)
+    const seconds = 2 * (fastWindowsPerProcess(640, 360) + 2)
     const file = clip('fast-long.mp4', `drawbox=c=black:t=fill:enable='between(t,${seconds - 4},${seconds - 2.01})'`, seconds)
     const segs = await analyzeFile(pack, ffmpeg, file, { width: 640, height: 360, fps: 25 }, {
       fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: seconds, keyframes: await listKeyframes(ffprobe, file) }

@@ -229,6 +229,23 @@ describe('sampling real clips', () => {
     expect((await run(fast, 2)).res.frames).toBe(50) // 100 source frames, every second one
   })
 
+  it('gives each fast-mode window the same still, whichever batch of windows it is decoded in', async () => {
+    // 30 fps: 9 frames a window, not a multiple of the full-mode stride, so a window's place in its batch shows.
+    const file = await makeClip(join(dir, 'windows.mp4'), { seconds: 8, width: 320, height: 180, fps: 30 })
+    const still = View.parse({ name: 'still', kind: 'resize', size: [36, 64], fit: 'stretch', frames: 1, sampling: 'uniform', fixedCount: true, maxFps: 30, pixelFormat: 'gray', layout: 'TCHW', dtype: 'uint8' })
+    const windows = [0.5, 2.5, 4.5, 6.5].map((start) => ({ start, keyframeSeek: false }))
+    const stills = async (ws: typeof windows): Promise<number[]> => {
+      const sums: number[] = []
+      await sampleSegments(ffmpeg, file, { width: 320, height: 180, fps: 30 }, [...views, still], 0.3, async (seg) => {
+        sums.push(seg.frames['still']![0]!.reduce((a, x, k) => (a + x * (k % 97)) % 1_000_003, 0))
+      }, { windows: ws })
+      return sums
+    }
+    const together = await stills(windows)
+    expect(new Set(together).size).toBe(4)
+    expect([...(await stills(windows.slice(0, 1))), ...(await stills(windows.slice(1)))]).toEqual(together)
+  })
+
   it('fails with a clear error on a file it cannot decode', async () => {
     await expect(
       sampleSegments(ffmpeg, join(dir, 'missing.mp4'), { width: 64, height: 64, fps: 25 }, views, 2, async () => undefined)
@@ -259,5 +276,20 @@ describe('fast-mode windows', () => {
       expect(Math.max(...b.map((x) => x.count))).toBeLessThanOrEqual(size)
       b.forEach((x, i) => expect(x.first).toBe(i === 0 ? 0 : b[i - 1]!.first + b[i - 1]!.count))
     }
+  })
+
+  it('open fewer windows per process for larger frames, and decode batches side by side on the cores there are', async () => {
+    const { fastWindowsPerProcess, fastParallelBatches } = await import('./analyze')
+    expect([[320, 180], [1920, 1080], [2560, 1440], [3840, 2160], [7680, 4320]].map(([w, h]) => fastWindowsPerProcess(w!, h!))).toEqual([8, 8, 4, 2, 2])
+    expect([1, 2, 4, 16].map((cores) => fastParallelBatches(undefined, cores))).toEqual([2, 2, 4, 4])
+    expect(fastParallelBatches(1, 16)).toBe(1)
+  })
+
+  it('give every window its own decoder thread count', () => {
+    const args = samplerArgs('/v/a.mp4', { width: 1280, height: 720, fps: 25 }, views, { threads: 1, windows: [{ start: 0, keyframeSeek: true }, { start: 2, keyframeSeek: true }] })
+    // -threads is an input option: before the first -i only, the second window's decoder would take every core.
+    const inputs = args.flatMap((a, i) => (a === '-i' ? [i] : []))
+    expect(inputs).toHaveLength(2)
+    for (const i of inputs) expect(args.slice(0, i).lastIndexOf('-threads')).toBeGreaterThan(i === inputs[0] ? -1 : inputs[0]!)
   })
 })

@@ -80,6 +80,18 @@ export function sparseStride(perSegment: number): number {
   return Math.max(1, Math.floor(perSegment / 4))
 }
 
+/**
+ * Pure: the sparse view's selection inside ffmpeg. Fast mode's windows are exactly `perSegment` frames each, one after
+ * another, so there one frame per window is taken, a quarter in: which frame a window gets must not depend on where
+ * it falls in its batch (the batch layout follows the frame size and the cores). Then the stride is `perSegment` and
+ * `sparsePick` gives window k the k-th frame.
+ */
+export function sparseSelect(perSegment: number, windowed: boolean): { expr: string; stride: number } {
+  if (windowed) return { expr: `eq(mod(n,${perSegment}),${Math.floor(perSegment / 4)})`, stride: perSegment }
+  const stride = sparseStride(perSegment)
+  return { expr: `not(mod(n,${stride}))`, stride }
+}
+
 /** Pure: which of the sparse frames (stepped indices `k · stride`, k = 0, 1, …) segment [first, first + take) uses. */
 export function sparsePick(first: number, take: number, stride: number): number {
   const quarter = Math.floor((first + Math.floor(take / 4)) / stride)
@@ -97,7 +109,8 @@ export function samplerFilter(
   step: number,
   perSegment = 60,
   source = '[0:v]',
-  timestamps = false
+  timestamps = false,
+  windowed = false
 ): { graph: string; outputs: string[] } {
   const parts: string[] = []
   const outs = views.map((_, i) => `out${i}`)
@@ -118,7 +131,7 @@ export function samplerFilter(
   views.forEach((view, i) => {
     const fmt = view.pixelFormat === 'gray' ? 'gray' : 'rgb24'
     // Frame 0 too, so that a clip shorter than the offset still has one (see sampleSegments).
-    const pickOne = isSparse(view) ? `select=${esc(`not(mod(n,${sparseStride(perSegment)}))`)},` : ''
+    const pickOne = isSparse(view) ? `select=${esc(sparseSelect(perSegment, windowed).expr)},` : ''
     if (view.kind === 'resize') {
       const [h, w] = view.size
       const fit =
@@ -178,8 +191,9 @@ export function samplerArgs(
   const step = frameStep(src.fps, views)
   const perSegment = framesPerSegment(src.fps, step, opts.segmentSeconds ?? 2)
   const args = ['-hide_banner', '-loglevel', 'error', '-nostdin']
-  if (opts.threads) args.push('-threads', String(opts.threads))
   const input = (start: number | undefined, duration: number | undefined, keyframeSeek: boolean | undefined): void => {
+    // An input option: each input (each fast-mode window) has its own decoder, and each must be told.
+    if (opts.threads) args.push('-threads', String(opts.threads))
     // Keyframe seeking starts decoding at the keyframe itself instead of decoding up to `start` from the one before.
     if (start && keyframeSeek) args.push('-noaccurate_seek')
     if (start) args.push('-ss', start.toFixed(3))
@@ -202,7 +216,7 @@ export function samplerArgs(
   } else input(opts.start, opts.duration, opts.keyframeSeek)
   // Fast mode's windows are concatenated with rebased times, so only a whole-file decode reports timestamps.
   const timestamps = !opts.windows?.length
-  const { graph, outputs } = samplerFilter(src, views, step, perSegment, source, timestamps)
+  const { graph, outputs } = samplerFilter(src, views, step, perSegment, source, timestamps, !timestamps)
   // One filter thread: the graph's filters are small (crops, one 160×90 scale), and slice-threading them on every core
   // only made them wait on each other and on the decoder's threads (1080p: 2.49 s → 2.31 s wall, same bytes out).
   args.push('-filter_complex_threads', '1', '-filter_complex', prefix + graph)
@@ -398,7 +412,7 @@ async function sampleOnce(
   const tsStream = windowed ? null : pipeOf(views.length)
   const sizes = views.map(frameBytes)
   const perSegment = framesPerSegment(src.fps, step, segmentSeconds)
-  const stride = sparseStride(perSegment)
+  const stride = sparseSelect(perSegment, windowed).stride
   const sparse = views.map(isSparse)
   const detector = opts.noSnap || windowed ? -1 : cutDetectorView(views)
   const dt = step / src.fps
