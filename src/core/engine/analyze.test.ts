@@ -55,7 +55,7 @@ describe('the built-in pack on known defects', () => {
   })
 
   it('fast mode scores every segment of a file longer than one batch of windows, and finds the defect in the late one', async () => {
-    const seconds = 2 * (fastWindowsPerProcess(640, 360) + 2)
+    const seconds = 2 * (fastWindowsPerProcess(640, 360, 2) + 2)
     const file = clip('fast-long.mp4', `drawbox=c=black:t=fill:enable='between(t,${seconds - 4},${seconds - 2.01})'`, seconds)
     const segs = await analyzeFile(pack, ffmpeg, file, { width: 640, height: 360, fps: 25 }, {
       fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: seconds, keyframes: await listKeyframes(ffprobe, file) }

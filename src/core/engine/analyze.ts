@@ -121,11 +121,11 @@ export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string
   // One ffmpeg process opens a batch of windows, each as a seeking input: start-up is paid once per batch, not per
   // segment. Not one process for the whole file: ffmpeg keeps every input's decoder until it exits, so a 4-minute
   // 1080p file in one process peaked at 3.9 GB, and memory grew with the file's length.
-  // A window is a dozen frames: too few for frame threads (each window starts, fills and drains them), so every
+  // A window is 8–9 frames: too few for frame threads (each window starts, fills and drains them), so every
   // window's decoder has one thread, and the cores are used by batches decoding side by side instead (1080p, 10
   // windows: 0.87 s instead of 1.17 s, and less memory).
   const parallel = fastParallelBatches(opts.threads, availableParallelism())
-  const batches = windowBatches(windows.length, fastWindowsPerProcess(geometry.width, geometry.height), parallel)
+  const batches = windowBatches(windows.length, fastWindowsPerProcess(geometry.width, geometry.height, parallel), parallel)
   const stop = new AbortController()
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal
   // A hardware decoder that failed on this file (and fell back to software) is not tried again on its later batches.
@@ -166,11 +166,13 @@ export function fastParallelBatches(threads: number | undefined, cores: number):
 
 /**
  * Pure: fast-mode windows opened by one ffmpeg process. Its memory is about this many decoders whatever the file's
- * length, so larger frames get fewer: eight up to 1080p, four at 1440p, two at 4K. Fewer processes are faster:
- * each costs about 0.14 s of CPU before it decodes anything (Debian's ffmpeg loads some hundred shared libraries).
+ * length, so the processes decoding at once hold about sixteen 1080p decoders between them at most: with two, eight
+ * windows each up to 1080p, four at 1440p, two at 4K. Fewer processes are faster: each costs about 0.14 s of CPU
+ * before it decodes anything (Debian's ffmpeg loads some hundred shared libraries).
  */
-export function fastWindowsPerProcess(width: number, height: number): number {
-  return Math.max(2, Math.min(8, Math.floor((8 * 1920 * 1080) / Math.max(1, width * height))))
+export function fastWindowsPerProcess(width: number, height: number, parallel: number): number {
+  const budget = (16 / Math.max(1, parallel)) * ((1920 * 1080) / Math.max(1, width * height))
+  return Math.max(2, Math.min(8, Math.floor(budget)))
 }
 
 /**

@@ -72,6 +72,9 @@ describe('model thread', () => {
     const handed = await b.run(moved, { handOver: ['frag', 'glob'] })
     expect(Array.from(handed['features']!.data as Float32Array)).toEqual(inProcess)
     expect([moved.frag.data.byteLength, moved.glob.data.byteLength]).toEqual([0, 0])
+    // Running them again is a caller's mistake: a clear rejection, and the thread goes on serving.
+    await expect(b.run(moved, { handOver: ['frag', 'glob'] })).rejects.toThrow(/detached/i)
+    expect(Array.from((await b.run(feeds))['features']!.data as Float32Array)).toEqual(inProcess)
     await Promise.all([a.dispose(), b.dispose()])
     await expect(threaded.load(join(builtinPackDir(), 'manifest.json'))).rejects.toThrow(/protobuf|parse|Load model/i)
   }, 60_000)

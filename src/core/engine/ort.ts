@@ -50,7 +50,8 @@ export function transferable(feeds: Record<string, TensorIn>, names: readonly st
   const out = new Set<ArrayBuffer>()
   for (const name of names) {
     const d = feeds[name]?.data
-    if (!d || !(d.buffer instanceof ArrayBuffer)) continue
+    // An empty buffer may be one already moved away (views run twice): transferring it again would throw.
+    if (!d || !(d.buffer instanceof ArrayBuffer) || d.buffer.byteLength === 0) continue
     if (d.byteOffset === 0 && d.byteLength === d.buffer.byteLength) out.add(d.buffer)
   }
   return [...out]
@@ -109,7 +110,7 @@ export type ThreadReply =
 
 export interface EngineOptions {
   /** Run the sessions in a worker thread, so model calls never block this thread's event loop (the scorer's pipes,
-   *  the host's IPC). Tensors are copied across (a few MB per segment), which costs far less than the stall. */
+   *  the host's IPC). Feeds are copied across unless handed over (RunOptions), when they are moved there and back. */
   thread?: boolean
 }
 
@@ -138,7 +139,14 @@ class ModelThread {
         reject
       })
       worker.ref()
-      worker.postMessage({ ...req, id }, [...transfer])
+      try {
+        worker.postMessage({ ...req, id }, [...transfer])
+      } catch (err) {
+        // Not sent (a feed that cannot be cloned): nothing will answer, and an idle thread must not hold the process.
+        this.pending.delete(id)
+        if (this.pending.size === 0) worker.unref()
+        reject(err instanceof Error ? err : new Error(String(err)))
+      }
     })
   }
 

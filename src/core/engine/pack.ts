@@ -22,7 +22,8 @@ export interface LoadedPack {
   dir: string
   manifest: ModelManifest
   /** Runs every stage on one batch of view tensors; returns every stage output by "<stage>.<output>". The views are
-   *  the model's afterwards: with a model thread their buffers move there (detached here), so build them per call. */
+   *  the model's afterwards, so build them per call: with a model thread their buffers move there (detached here),
+   *  and either way they go to `buffers` to hold a later call's views. */
   run(views: Record<string, TensorIn>): Promise<Map<string, TensorOut>>
   /** Where view tensors are best allocated: the buffers of views a run has finished with come back here. */
   buffers: BufferPool

@@ -8,7 +8,7 @@ import { locateFfmpeg } from '../media/locate'
 import { probeFile } from '../media/probe'
 import { makeClip } from '../testing/media-fixtures'
 import { BufferPool } from './buffers'
-import { fragmentRects, frameStep, sparsePick, pickFrames, sampleSegments, samplerArgs, samplerFilter, toTensor, type SegmentFrames } from './sampler'
+import { fragmentRects, frameStep, sparsePick, sparseSelect, pickFrames, sampleSegments, samplerArgs, samplerFilter, toTensor, windowStills, type SegmentFrames } from './sampler'
 
 const views: ViewT[] = [
   View.parse({ name: 'frag', kind: 'fragments', grid: [4, 4], patch: [64, 64], align: 8, frames: 64, sampling: 'consecutive', maxFps: 30, pixelFormat: 'gray', layout: 'TCHW', dtype: 'uint8' }),
@@ -96,6 +96,14 @@ describe('sampler maths', () => {
     // channel R, frames 0 and 1: (10−10)/2, (12−10)/2 | (14−10)/2, (10−10)/2
     expect(Array.from(t.data as Float32Array).slice(0, 4)).toEqual([0, 1, 2, 0])
     expect(Array.from(t.data as Float32Array).slice(8, 12)).toEqual([0, 1, 2, 0]) // channel B: (30−30)/5, (35−30)/5 | (40−30)/5, 0
+  })
+
+  it('takes one still per fast-mode window: the first frame and the one a quarter in are sent, the later used', () => {
+    expect(sparseSelect(9, true)).toBe('not(mod(n,9))+eq(mod(n,9),2)')
+    expect(sparseSelect(3, true)).toBe('not(mod(n,3))')
+    expect(sparseSelect(60, false)).toBe('not(mod(n,15))')
+    expect([9, 3, 2, 1].map((take) => windowStills(take, 9))).toEqual([2, 2, 1, 1])
+    expect(windowStills(3, 3)).toBe(1)
   })
 
   it('fills a reused buffer completely, so nothing of its last use shows through', () => {
@@ -244,6 +252,8 @@ describe('sampling real clips', () => {
     const together = await stills(windows)
     expect(new Set(together).size).toBe(4)
     expect([...(await stills(windows.slice(0, 1))), ...(await stills(windows.slice(1)))]).toEqual(together)
+    // A window the end of the file cuts to a frame or two still has a still: its first frame.
+    expect(await stills([{ start: 7.95, keyframeSeek: false }])).toHaveLength(1)
   })
 
   it('fails with a clear error on a file it cannot decode', async () => {
@@ -280,7 +290,10 @@ describe('fast-mode windows', () => {
 
   it('open fewer windows per process for larger frames, and decode batches side by side on the cores there are', async () => {
     const { fastWindowsPerProcess, fastParallelBatches } = await import('./analyze')
-    expect([[320, 180], [1920, 1080], [2560, 1440], [3840, 2160], [7680, 4320]].map(([w, h]) => fastWindowsPerProcess(w!, h!))).toEqual([8, 8, 4, 2, 2])
+    expect([[320, 180], [1920, 1080], [2560, 1440], [3840, 2160], [7680, 4320]].map(([w, h]) => fastWindowsPerProcess(w!, h!, 2))).toEqual([8, 8, 4, 2, 2])
+    // Four processes at once on a larger machine: half as many windows each, the same decoders in memory.
+    expect(fastWindowsPerProcess(1920, 1080, 4)).toBe(4)
+    expect(fastWindowsPerProcess(1920, 1080, 1)).toBe(8)
     expect([1, 2, 4, 16].map((cores) => fastParallelBatches(undefined, cores))).toEqual([2, 2, 4, 4])
     expect(fastParallelBatches(1, 16)).toBe(1)
   })

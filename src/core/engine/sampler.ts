@@ -81,18 +81,26 @@ export function sparseStride(perSegment: number): number {
 }
 
 /**
- * Pure: the sparse view's selection inside ffmpeg. Fast mode's windows are exactly `perSegment` frames each, one after
- * another, so there one frame per window is taken, a quarter in: which frame a window gets must not depend on where
- * it falls in its batch (the batch layout follows the frame size and the cores). Then the stride is `perSegment` and
- * `sparsePick` gives window k the k-th frame.
+ * Pure: the sparse view's selection inside ffmpeg. In a whole-file decode, every `sparseStride`-th stepped frame
+ * (`sparsePick` chooses among them). Fast mode's windows are `perSegment` frames each, one after another, and which
+ * frame a window gets must not depend on where it falls in its batch (the batch layout follows the frame size and the
+ * cores): each window sends its first frame and the one a quarter in, and uses the later (`windowStills`). The first
+ * is there for a window cut short by the end of the file, which would otherwise have none.
  */
-export function sparseSelect(perSegment: number, windowed: boolean): { expr: string; stride: number } {
-  if (windowed) return { expr: `eq(mod(n,${perSegment}),${Math.floor(perSegment / 4)})`, stride: perSegment }
-  const stride = sparseStride(perSegment)
-  return { expr: `not(mod(n,${stride}))`, stride }
+export function sparseSelect(perSegment: number, windowed: boolean): string {
+  const quarter = Math.floor(perSegment / 4)
+  if (windowed) return quarter > 0 ? `not(mod(n,${perSegment}))+eq(mod(n,${perSegment}),${quarter})` : `not(mod(n,${perSegment}))`
+  return `not(mod(n,${sparseStride(perSegment)}))`
 }
 
-/** Pure: which of the sparse frames (stepped indices `k · stride`, k = 0, 1, …) segment [first, first + take) uses. */
+/** Pure: how many stills (sparseSelect) a fast-mode window of `take` frames sends; it uses the last of them. */
+export function windowStills(take: number, perSegment: number): number {
+  const quarter = Math.floor(perSegment / 4)
+  return quarter > 0 && take > quarter ? 2 : 1
+}
+
+/** Pure: in a whole-file decode, which of the sparse frames (stepped indices `k · stride`, k = 0, 1, …) segment
+ *  [first, first + take) uses. */
 export function sparsePick(first: number, take: number, stride: number): number {
   const quarter = Math.floor((first + Math.floor(take / 4)) / stride)
   // Never one from before the segment (it may be the previous shot) when one falls inside it.
@@ -130,8 +138,8 @@ export function samplerFilter(
   if (timestamps) parts.push(`[vts]scale=8:8:flags=neighbor,format=gray[${TIMESTAMP_LABEL}]`)
   views.forEach((view, i) => {
     const fmt = view.pixelFormat === 'gray' ? 'gray' : 'rgb24'
-    // Frame 0 too, so that a clip shorter than the offset still has one (see sampleSegments).
-    const pickOne = isSparse(view) ? `select=${esc(sparseSelect(perSegment, windowed).expr)},` : ''
+    // Frame 0 is always among them, so that a clip (or a window) shorter than the offset still has one.
+    const pickOne = isSparse(view) ? `select=${esc(sparseSelect(perSegment, windowed))},` : ''
     if (view.kind === 'resize') {
       const [h, w] = view.size
       const fit =
@@ -412,7 +420,7 @@ async function sampleOnce(
   const tsStream = windowed ? null : pipeOf(views.length)
   const sizes = views.map(frameBytes)
   const perSegment = framesPerSegment(src.fps, step, segmentSeconds)
-  const stride = sparseSelect(perSegment, windowed).stride
+  const stride = sparseStride(perSegment)
   const sparse = views.map(isSparse)
   const detector = opts.noSnap || windowed ? -1 : cutDetectorView(views)
   const dt = step / src.fps
@@ -432,7 +440,8 @@ async function sampleOnce(
       for (const f of seg.frames[v.name] ?? []) if (f !== prevFrame && spare[i]!.length < 2 * perSegment) spare[i]!.push(f)
     })
   }
-  /** Per sparse view, frames already passed: the one at queue position p has stepped index (dropped + p) · stride. */
+  /** Per sparse view (whole-file decode), frames already passed: the one at queue position p has stepped index
+   *  (dropped + p) · stride. */
   const sparseDropped = views.map(() => 0)
   const lastSparse: Array<Uint8Array | undefined> = views.map(() => undefined)
   /** Per queued dense frame: its time (from the timestamps output) and whether it starts a new shot. */
@@ -470,8 +479,10 @@ async function sampleOnce(
       const index = segmentIndex
       const first = total
       const want = sparsePick(first, take, stride)
+      const stills = windowStills(take, perSegment)
       // A sparse view's frame for this segment may still be in the pipe while the dense ones are complete: wait.
-      if (!final && sparse.some((sp, i) => sp && queues[i]!.length + sparseDropped[i]! <= want)) return
+      const waiting = (i: number): boolean => (windowed ? queues[i]!.length < stills : queues[i]!.length + sparseDropped[i]! <= want)
+      if (!final && sparse.some((sp, i) => sp && waiting(i))) return
       const frames: Record<string, Uint8Array[]> = {}
       views.forEach((v, i) => {
         if (!sparse[i]) {
@@ -479,6 +490,14 @@ async function sampleOnce(
           return
         }
         const q = queues[i]!
+        if (windowed) {
+          const n = Math.min(stills, q.length)
+          const f = n > 0 ? q[n - 1] : lastSparse[i]
+          q.splice(0, n)
+          lastSparse[i] = f
+          frames[v.name] = f ? [f] : []
+          return
+        }
         const rel = Math.min(want - sparseDropped[i]!, q.length - 1)
         // A short tail may have no frame of its own: it reuses the last one used.
         const f = rel >= 0 ? q[rel] : lastSparse[i]
