@@ -46,7 +46,7 @@ export async function measurePerturbed(
         const frames = seg.frames[view.name] ?? []
         // Single-frame views (a still for BRISQUE) have no order to perturb.
         const order = frames.length > 1 ? perturbOrder(mode, frames.length, random) : frames.map((_, i) => i)
-        feeds[view.name] = viewTensor(view, reorderFrames(frames, order))
+        feeds[view.name] = viewTensor(view, reorderFrames(frames, order), pack.buffers)
       }
       const inputs = trainableInputs(pack.manifest, await pack.run(feeds))
       segments[seg.index] = inputs ? Array.from(inputs) : null
