@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { attribution, type VideoResult } from './harness'
+import { attribution, windowIouCeiling, type VideoResult } from './harness'
 
 type Truth = NonNullable<VideoResult['truth']>
 const video = (file: string, pred: number, truth: Truth, severities: Array<Record<string, number>> = [{}]): VideoResult => ({
@@ -35,8 +35,18 @@ describe('attribution report', () => {
     expect(r.seriesSrcc.n).toBe(2)
     expect(r.clean).toEqual({ mean: 4.5, min: 4.5, n: 1 })
     // The window 2–6 s flagged exactly on the 2–4 and 4–6 segments.
-    expect(r.windowIou).toEqual({ mean: 1, n: 1 })
+    expect(r.windowIou).toEqual({ mean: 1, n: 1, ceiling: 1 })
     // Level ≥ 2 singles (and the windowed clip): the strongest severity where it was applied is the right one.
     expect(r.top1.accuracy).toBe(1)
+  })
+
+  it('knows the best IoU whole segments can reach when the window does not sit on segment edges', () => {
+    const grid = [0, 2, 4, 6].map((t) => ({ start: t, end: t + 2 }))
+    expect(windowIouCeiling(grid, [2, 6])).toBe(1)
+    // 1.5–3.5 s: the 2–4 segment alone (1.5 of 2.5 s) beats 0–4 (2 of 4 s).
+    expect(windowIouCeiling(grid, [1.5, 3.5])).toBeCloseTo(0.6, 12)
+    // 3–5 s straddles an edge: 2–6 (2 of 4 s) beats either half (1 of 3 s).
+    expect(windowIouCeiling(grid, [3, 5])).toBeCloseTo(0.5, 12)
+    expect(windowIouCeiling([], [3, 5])).toBe(0)
   })
 })
