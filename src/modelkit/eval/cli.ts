@@ -2,6 +2,7 @@
  * `npm run eval`: the standing benchmark. Generates the synthetic held-out set (libjxl-testdata photos, never used
  * for training) if needed, scores it with a pack, and writes test-results/eval/{results.csv,report.txt,report.json}.
  * With --real DIR it also scores a folder of real clips with a labels.csv (file,mos_1_to_5) such as ../shared/media.
+ * --mode fast scores both the held-out set and the real clips as fast triage does.
  *   npx tsx src/modelkit/eval/cli.ts [--model DIR] [--seed S] [--sources N] [--real DIR] [--skip-heldout] [--mode fast]
  */
 import { existsSync } from 'node:fs'
@@ -92,9 +93,10 @@ async function main(): Promise<number> {
       const meta: MetaJson = { annotations: rows.slice(1).map((r) => r.split(',')).map((c) => ({ image_id: c[fi]!, ann_type: 'score', score: Number(c[mi]) })) }
       const metaFile = join(out, 'real-meta.json')
       await writeFile(metaFile, JSON.stringify(meta, null, 1))
-      const report = await evaluate(pack, tools, metaFile, dir)
-      await writeFile(join(out, 'real-results.csv'), resultsCsv(report.videos))
-      log('\nreal clips (human MOS on 1–5):')
+      const mode = values.mode === 'fast' ? 'fast' : 'full'
+      const report = await evaluate(pack, tools, metaFile, dir, { mode })
+      await writeFile(join(out, `real-results${mode === 'fast' ? '-fast' : ''}.csv`), resultsCsv(report.videos))
+      log(`\nreal clips (human MOS on 1–5), ${mode} mode:`)
       for (const v of report.videos) log(`  ${v.file.padEnd(28)} predicted ${v.error ? `ERROR ${v.error}` : v.pred.toFixed(2)}  MOS ${v.gt.toFixed(2)}`)
     }
   } finally {
