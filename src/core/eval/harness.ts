@@ -181,6 +181,35 @@ export function attribution(videos: readonly VideoResult[], threshold = REPORT_T
   }
 }
 
+/** One video analysed as `evaluate` does: full mode, or fast triage (a FAST_WINDOW_SECONDS window per segment). */
+export async function analyzeVideo(
+  pack: LoadedPack,
+  tools: { ffmpeg: string; ffprobe: string },
+  file: string,
+  opts: { mode?: 'full' | 'fast'; signal?: AbortSignal } = {}
+): Promise<{ segments: SegmentResult[]; seconds: number }> {
+  const info = await probeFile(tools.ffprobe, file)
+  const fast =
+    opts.mode === 'fast' && info.duration
+      ? { fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: info.duration, keyframes: await listKeyframes(tools.ffprobe, file) } }
+      : {}
+  const segments = await analyzeFile(pack, tools.ffmpeg, file, { width: info.displayWidth, height: info.displayHeight, fps: info.fps ?? 25 }, { signal: opts.signal, ...fast })
+  return { segments, seconds: info.duration ?? 0 }
+}
+
+/** Pure: the report over scored videos (failed ones count as failures). */
+export function reportOf(pack: string, videos: VideoResult[], secondsPerVideoSecond: number): EvalReport {
+  const ok = videos.filter((v) => !v.error && Number.isFinite(v.pred))
+  return {
+    pack,
+    videos,
+    agreement: agreement(ok.map((v) => v.pred), ok.map((v) => v.gt)),
+    failures: videos.length - ok.length,
+    attribution: attribution(videos),
+    secondsPerVideoSecond
+  }
+}
+
 export async function evaluate(
   pack: LoadedPack,
   tools: { ffmpeg: string; ffprobe: string },
@@ -198,16 +227,10 @@ export async function evaluate(
   const t0 = Date.now()
   let mediaSeconds = 0
   for (const a of meta.annotations) {
-    const file = join(root, a.image_id)
     let result: VideoResult
     try {
-      const info = await probeFile(tools.ffprobe, file)
-      const fast =
-        opts.mode === 'fast' && info.duration
-          ? { fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: info.duration, keyframes: await listKeyframes(tools.ffprobe, file) } }
-          : {}
-      const segs = await analyzeFile(pack, tools.ffmpeg, file, { width: info.displayWidth, height: info.displayHeight, fps: info.fps ?? 25 }, { signal: opts.signal, ...fast })
-      mediaSeconds += info.duration ?? 0
+      const { segments: segs, seconds } = await analyzeVideo(pack, tools, join(root, a.image_id), opts)
+      mediaSeconds += seconds
       result = {
         file: a.image_id,
         pred: poolClip(segs),
@@ -215,7 +238,7 @@ export async function evaluate(
         segments: segs.map((s) => ({ start: s.start, end: s.end, score: s.score, severities: s.severities })),
         error: null,
         truth: a.vqa,
-        seconds: info.duration ?? 0
+        seconds
       }
     } catch (err) {
       result = { file: a.image_id, pred: NaN, gt: a.score, segments: [], error: (err as Error).message, truth: a.vqa, seconds: 0 }
@@ -223,15 +246,7 @@ export async function evaluate(
     videos.push(result)
     opts.onVideo?.(result, videos.length, meta.annotations.length)
   }
-  const ok = videos.filter((v) => !v.error && Number.isFinite(v.pred))
-  return {
-    pack: `${pack.manifest.name}@${pack.manifest.version}`,
-    videos,
-    agreement: agreement(ok.map((v) => v.pred), ok.map((v) => v.gt)),
-    failures: videos.length - ok.length,
-    attribution: attribution(videos),
-    secondsPerVideoSecond: mediaSeconds > 0 ? (Date.now() - t0) / 1000 / mediaSeconds : NaN
-  }
+  return reportOf(`${pack.manifest.name}@${pack.manifest.version}`, videos, mediaSeconds > 0 ? (Date.now() - t0) / 1000 / mediaSeconds : NaN)
 }
 
 /** Pure: the human-readable report. */
@@ -240,7 +255,7 @@ export function formatReport(r: EvalReport): string {
   const lines = [
     `pack ${r.pack}: ${a.n} videos scored, ${r.failures} failed`,
     `SRCC ${a.srcc.toFixed(3)}  KRCC ${a.krcc.toFixed(3)}  PLCC ${a.plcc.toFixed(3)}  RMSE ${a.rmse.toFixed(3)}  (after logistic fit: PLCC ${a.plccFitted.toFixed(3)}, RMSE ${a.rmseFitted.toFixed(3)})`,
-    `speed: ${r.secondsPerVideoSecond.toFixed(3)} s per second of video (decode + model)`
+    ...(Number.isFinite(r.secondsPerVideoSecond) ? [`speed: ${r.secondsPerVideoSecond.toFixed(3)} s per second of video (decode + model)`] : [])
   ]
   const at = r.attribution
   if (at) {
