@@ -18,7 +18,15 @@ describe('head training', () => {
     const result = await trainHead(samples, ['a', 'b', 'brisque'], ['d'], { epochs: 60, hidden: [16], seed: 2, validationFraction: 0.2 })
     expect(result.validation.srcc).toBeGreaterThan(0.9)
     expect(result.validation.severityAuc).toBeGreaterThan(0.9)
+    expect(result.validation.fast).toBeUndefined()
     result.head.dispose()
+    // Fast-mode samples are validated apart: the headline figures stay comparable with full-mode-only training.
+    const mixed = samples.map((x, i) => (i % 2 ? { ...x, fast: true } : x))
+    const both = await trainHead(mixed, ['a', 'b', 'brisque'], ['d'], { epochs: 5, hidden: [16], seed: 2, validationFraction: 0.2 })
+    const valMixed = splitByGroup(mixed, 0.2, 2).val
+    expect(both.validation.segments).toBe(valMixed.filter((x) => !x.fast).length)
+    expect(both.validation.fast?.segments).toBe(valMixed.filter((x) => x.fast).length)
+    both.head.dispose()
     // An ensemble of three is one head three times as wide, and at least as good.
     const ensemble = await trainHead(samples, ['a', 'b', 'brisque'], ['d'], { epochs: 60, hidden: [16], seed: 2, validationFraction: 0.2, members: 3 })
     expect(ensemble.head.spec.hidden).toEqual([48])

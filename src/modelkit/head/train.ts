@@ -22,6 +22,10 @@ export interface Sample {
    * higher — which absolute targets over different pictures cannot teach.
    */
   rank?: { groups: string[]; level: number }
+  /** Measured as fast triage does (a short window of the segment): validated apart from full-mode samples. */
+  fast?: boolean
+  /** Weight in the absolute-target losses (default 1), on top of the quality balancing. */
+  weight?: number
 }
 
 export interface TrainOptions {
@@ -44,9 +48,19 @@ export interface TrainOptions {
   onEpoch?: (epoch: number, loss: number) => void
 }
 
+/** Agreement with the targets on held-back photos. */
+export interface Validation {
+  segments: number
+  srcc: number
+  plcc: number
+  rmse: number
+  severityAuc: number
+}
+
 export interface TrainResult {
   head: Head
-  validation: { segments: number; srcc: number; plcc: number; rmse: number; severityAuc: number }
+  /** Over full-mode samples; `fast` over fast-mode ones, when there are any. */
+  validation: Validation & { fast?: Validation }
   train: { segments: number }
 }
 
@@ -153,7 +167,7 @@ function fitMember(spec: HeadSpec, train: readonly Sample[], seed: number, opts:
   const L = train.map((s) => levelTarget(s.quality))
   const Q = train.map((s) => s.quality)
   const S = train.map((s) => s.severities)
-  const W = balanceWeights(Q)
+  const W = balanceWeights(Q).map((w, i) => w * (train[i]!.weight ?? 1))
   const levels = tf.tensor1d([1, 2, 3, 4, 5])
   const rankGroups = seriesGroups(train)
   const rankWeight = rankGroups.length ? (opts.rankWeight ?? 1) : 0
@@ -206,14 +220,18 @@ export async function trainHead(samples: readonly Sample[], inputs: string[], di
   const head = count === 1 ? members[0]! : Head.fromWeights(mergeHeads(members.map((m) => m.weights())))
   if (count > 1) for (const m of members) m.dispose()
 
-  const pred = head.predict(val.map((s) => s.x))
-  const a = agreement(pred.scores, val.map((s) => s.quality))
-  const aucs = distortions
-    .map((_, k) => auc(pred.severities.map((row) => row[k]!), val.map((s) => s.severities[k]! >= 0.25)))
-    .filter((v) => Number.isFinite(v))
+  const validate = (set: readonly Sample[]): Validation => {
+    const pred = head.predict(set.map((s) => s.x))
+    const a = agreement(pred.scores, set.map((s) => s.quality))
+    const aucs = distortions
+      .map((_, k) => auc(pred.severities.map((row) => row[k]!), set.map((s) => s.severities[k]! >= 0.25)))
+      .filter((v) => Number.isFinite(v))
+    return { segments: set.length, srcc: a.srcc, plcc: a.plcc, rmse: a.rmse, severityAuc: aucs.reduce((x, y) => x + y, 0) / Math.max(1, aucs.length) }
+  }
+  const valFast = val.filter((s) => s.fast)
   return {
     head,
     train: { segments: train.length },
-    validation: { segments: val.length, srcc: a.srcc, plcc: a.plcc, rmse: a.rmse, severityAuc: aucs.reduce((x, y) => x + y, 0) / Math.max(1, aucs.length) }
+    validation: { ...validate(val.filter((s) => !s.fast)), ...(valFast.length ? { fast: validate(valFast) } : {}) }
   }
 }

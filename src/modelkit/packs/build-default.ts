@@ -7,17 +7,19 @@
  * Options: --count N (training clips, default 600), --series N (severity series of 5 clips, default 60), --soft N and
  * --soft-series N (the same from shrunk pictures, clips that are upscales; defaults 200 and 20), --seed S,
  * --out DIR, --epochs N, --members N (heads trained from different initialisations and merged, default 5), --l2 W
- * (weight decay, default 1e-4).
+ * (weight decay, default 1e-4), --fast-weight W (also train on fast-triage measurements of every segment, at weight W;
+ * default 0, off: see the 2026-12-02 note in README's Changes).
  */
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Head } from '../../core/model/head'
-import { analyzeFile } from '../../core/engine/analyze'
+import { analyzeFile, FAST_WINDOW_SECONDS } from '../../core/engine/analyze'
 import { OrtEngine } from '../../core/engine/ort'
 import { loadPack } from '../../core/engine/pack'
 import { locateFfmpeg } from '../../core/media/locate'
+import { listKeyframes } from '../../core/media/probe'
 import { DISTORTION_IDS } from '../dataset/distortions'
 import { generateDataset, type ClipRecord, type DatasetFile } from '../dataset/generate'
 import { MEASUREMENTS } from '../measure/graph'
@@ -37,19 +39,24 @@ export interface MeasuredSegment {
   x: number[]
 }
 
-/** Measures every clip of a dataset with a pack's stages; cached per clip file (and per measuring pipeline) so a rerun only measures new clips. */
+/**
+ * Measures every clip of a dataset with a pack's stages; cached per clip file (and per measuring pipeline) so a rerun
+ * only measures new clips. `mode: 'fast'` measures as fast triage does: one FAST_WINDOW_SECONDS window per segment.
+ */
 export async function measureDataset(
   packDir: string,
   dataDir: string,
   ds: DatasetFile,
   cacheFile: string,
-  log: (s: string) => void = () => undefined
+  log: (s: string) => void = () => undefined,
+  mode: 'full' | 'fast' = 'full'
 ): Promise<Map<string, MeasuredSegment[]>> {
-  const { ffmpeg } = locateFfmpeg()
+  const { ffmpeg, ffprobe } = locateFfmpeg()
   const engine = new OrtEngine('cpu')
   const pack = await loadPack(packDir, engine)
   const readers = pack.manifest.stages.filter((st) => st.inputs.every((i) => i.from.startsWith('view:')))
-  const pipeline = measurementPipelineId(await Promise.all(readers.map((st) => readFile(join(packDir, st.file)))), pack.manifest.views, ds.segmentSeconds)
+  const stagePipeline = measurementPipelineId(await Promise.all(readers.map((st) => readFile(join(packDir, st.file)))), pack.manifest.views, ds.segmentSeconds)
+  const pipeline = mode === 'fast' ? `${stagePipeline}-fast${FAST_WINDOW_SECONDS}` : stagePipeline
   const stored = existsSync(cacheFile) ? (JSON.parse(await readFile(cacheFile, 'utf8')) as { pipeline?: string; clips?: Array<[string, MeasuredSegment[]]> }) : null
   // Measurements taken by another pipeline (an older sampler or measurement graph) are not reused.
   if (stored && stored.pipeline !== pipeline) log(`measurement cache was made by another pipeline (${stored.pipeline ?? 'unversioned'}); measuring again`)
@@ -61,7 +68,10 @@ export async function measureDataset(
     for (const clip of ds.clips) {
       const key = `${clip.file}`
       if (cache.has(key)) continue
-      const segs = await analyzeFile(pack, ffmpeg, join(dataDir, clip.file), { width: clip.width, height: clip.height, fps: clip.fps }, { segmentSeconds: ds.segmentSeconds, noSnap: true })
+      const file = join(dataDir, clip.file)
+      // Fast triage's windows on the same 2-second grid as the targets (its segments never snap to cuts).
+      const fast = mode === 'fast' ? { fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: clip.seconds, keyframes: await listKeyframes(ffprobe, file) } } : {}
+      const segs = await analyzeFile(pack, ffmpeg, file, { width: clip.width, height: clip.height, fps: clip.fps }, { segmentSeconds: ds.segmentSeconds, noSnap: true, ...fast })
       cache.set(
         key,
         segs.map((s) => ({
@@ -84,8 +94,12 @@ export async function measureDataset(
   return cache
 }
 
-/** Pairs measured segments with the dataset's targets (same 2-second grid). */
-export function toSamples(ds: DatasetFile, measured: Map<string, MeasuredSegment[]>): Sample[] {
+/**
+ * Pairs measured segments with the dataset's targets (same 2-second grid). Fast-mode measurements get the same
+ * targets as the whole segment: fast triage reads a segment from a sample of it, so the head learns what the segment
+ * is likely to be given that sample. Their series rank only among themselves.
+ */
+export function toSamples(ds: DatasetFile, measured: Map<string, MeasuredSegment[]>, mode: 'full' | 'fast' = 'full', weight = 1): Sample[] {
   const samples: Sample[] = []
   for (const clip of ds.clips as ClipRecord[]) {
     const segs = measured.get(clip.file) ?? []
@@ -99,11 +113,13 @@ export function toSamples(ds: DatasetFile, measured: Map<string, MeasuredSegment
         quality: target.quality,
         severities: DISTORTION_IDS.map((id) => target.severities[id] ?? 0),
         group: clip.source.file,
+        ...(mode === 'fast' ? { fast: true } : {}),
+        ...(weight !== 1 ? { weight } : {}),
         // A series' clean clip starts every series of its group; windowed clips are not series levels.
         ...(clip.series && !clip.series.window
           ? {
               rank: {
-                groups: (clip.series.distortion ? [clip.series.distortion] : DISTORTION_IDS).map((d) => `${clip.series!.group}|${d}|${i}`),
+                groups: (clip.series.distortion ? [clip.series.distortion] : DISTORTION_IDS).map((d) => `${clip.series!.group}|${d}|${i}${mode === 'fast' ? '|fast' : ''}`),
                 level: clip.series.level
               }
             }
@@ -127,6 +143,8 @@ async function main(): Promise<void> {
       members: { type: 'string', default: '5' },
       // Weight decay: the head otherwise leans on a few content-dependent measurements that do not carry to new pictures.
       l2: { type: 'string', default: '0.0001' },
+      // Experimental, off by default: also train on fast-triage measurements of the same segments, at this weight.
+      'fast-weight': { type: 'string', default: '0' },
       data: { type: 'string', default: join(ROOT, '.cache', 'datasets') }
     }
   })
@@ -160,7 +178,13 @@ async function main(): Promise<void> {
   log('measuring the training clips with the pack\'s own stages')
   const measured = await measureDataset(staging, dataDir, ds, join(values.data!, `features-${seed}.json`), log)
   const samples = toSamples(ds, measured)
-  log(`training the head on ${samples.length} segments`)
+  const fastWeight = Number(values['fast-weight'])
+  if (fastWeight > 0) {
+    log('measuring the training clips again as fast triage does')
+    const measuredFast = await measureDataset(staging, dataDir, ds, join(values.data!, `features-fast-${seed}.json`), log, 'fast')
+    samples.push(...toSamples(ds, measuredFast, 'fast', fastWeight))
+  }
+  log(`training the head on ${samples.length} segments${fastWeight > 0 ? ` (full and fast measurements, fast weighted ${fastWeight})` : ''}`)
   const result = await trainHead(samples, INPUTS, [...DISTORTION_IDS], {
     seed,
     epochs: Number(values.epochs),

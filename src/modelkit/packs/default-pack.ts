@@ -11,6 +11,7 @@ import { buildBrisqueModel } from '../brisque/graph'
 import { parseOpenCvRange, parseOpenCvSvr } from '../brisque/opencv-model'
 import { DISTORTION_IDS } from '../dataset/distortions'
 import { buildMeasureModel, MEASUREMENTS } from '../measure/graph'
+import type { TrainResult } from '../head/train'
 
 export const PACK_NAME = 'vqa-default'
 export const SEGMENT_SECONDS = 2
@@ -42,7 +43,7 @@ export const DISTORTION_LABELS: Record<string, [string, string]> = {
 export interface TrainingSummary {
   trainingClips: number
   trainingSegments: number
-  validation: { segments: number; srcc: number; plcc: number; rmse: number; severityAuc: number }
+  validation: TrainResult['validation']
   created: string
   seed: number
 }
@@ -63,12 +64,12 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
         'src/modelkit/dataset/TARGETS.md applied to distortions we added ourselves; only its BRISQUE input was fitted (by OpenCV) to human scores.',
       humanOpinionScores: false,
       trainingData: summary
-        ? `${summary.trainingClips} clips (${summary.trainingSegments} two-second segments) made from Debian wallpaper and puzzle photographs (mate-backgrounds, plasma-workspace-wallpapers, palapeli-data), moved and distorted with ffmpeg at graded severities, singly, in pairs, in time windows, and as severity series (the same moving picture clean and at four levels of one distortion); a quarter of them from pictures shrunk first, so that the clip is a 1.2–2× upscale (soft, with nothing added: clean)`
+        ? `${summary.trainingClips} clips (${summary.trainingSegments} ${summary.validation.fast ? 'segment measurements: each two-second segment measured whole and as fast triage reads it' : 'two-second segments'}) made from Debian wallpaper and puzzle photographs (mate-backgrounds, plasma-workspace-wallpapers, palapeli-data), moved and distorted with ffmpeg at graded severities, singly, in pairs, in time windows, and as severity series (the same moving picture clean and at four levels of one distortion); a quarter of them from pictures shrunk first, so that the clip is a 1.2–2× upscale (soft, with nothing added: clean)`
         : 'not trained yet',
       recipe:
-        'npm run build:pack — generates the dataset (seeded), extracts measurements with this pack\'s own stages, trains the head with TensorFlow.js ' +
+        `npm run build:pack — generates the dataset (seeded), extracts measurements with this pack's own stages${summary?.validation.fast ? " (in full mode and again in fast mode, both with the segment's targets)" : ''}, trains the head with TensorFlow.js ` +
         '(soft-label cross-entropy on the five levels + score MSE + severity BCE + a ranking loss within each severity series, weight decay 1e-4), validates on held-back source photos, exports to ONNX.' +
-        (summary ? ` Validation (unseen photos): SRCC ${summary.validation.srcc.toFixed(3)}, PLCC ${summary.validation.plcc.toFixed(3)}, RMSE ${summary.validation.rmse.toFixed(3)}, severity AUC ${summary.validation.severityAuc.toFixed(3)}.` : ''),
+        (summary ? ` Validation (unseen photos): SRCC ${summary.validation.srcc.toFixed(3)}, PLCC ${summary.validation.plcc.toFixed(3)}, RMSE ${summary.validation.rmse.toFixed(3)}, severity AUC ${summary.validation.severityAuc.toFixed(3)}${summary.validation.fast ? `; fast-mode measurements: SRCC ${summary.validation.fast.srcc.toFixed(3)}, severity AUC ${summary.validation.fast.severityAuc.toFixed(3)}` : ''}.` : ''),
       created: summary?.created ?? new Date().toISOString().slice(0, 10)
     },
     segmentSeconds: SEGMENT_SECONDS,

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { DISTORTION_IDS } from '../dataset/distortions'
+import type { ClipRecord, DatasetFile } from '../dataset/generate'
+import { toSamples, type MeasuredSegment } from './build-default'
+
+const seg = (start: number, quality: number, severities: Partial<Record<string, number>> = {}): ClipRecord['segments'][number] => ({ start, end: start + 2, quality, severities: severities as ClipRecord['segments'][number]['severities'], ssim: 1, psnr: 100 })
+const clip = (id: string, segments: ClipRecord['segments'], series?: ClipRecord['series']): ClipRecord =>
+  ({ id, file: `clips/${id}.mp4`, source: { file: 'photo.jpg', package: 'p', width: 100, height: 100 }, segments, ...(series ? { series } : {}) }) as ClipRecord
+const measured = (c: ClipRecord, v: number): [string, MeasuredSegment[]] => [c.file, c.segments.map((s, index) => ({ clip: c.id, index, start: s.start, end: s.end, x: [v, v] }))]
+
+describe('training samples', () => {
+  const clean = clip('clean', [seg(0, 5), seg(2, 5)], { group: 'g', distortion: 'noise', level: 0, window: false })
+  const noisy = clip('noisy', [seg(0, 3, { noise: 1 }), seg(2, 3, { noise: 1 })], { group: 'g', distortion: 'noise', level: 4, window: false })
+  const ds = { clips: [clean, noisy] } as unknown as DatasetFile
+
+  it('gives fast-mode measurements the whole segment\'s targets, marked fast, ranked only among themselves', () => {
+    const full = toSamples(ds, new Map([measured(clean, 1), measured(noisy, 2)]))
+    const fast = toSamples(ds, new Map([measured(clean, 10), measured(noisy, 20)]), 'fast')
+    expect(full).toHaveLength(4)
+    expect(fast.map((s) => [s.x[0], s.quality, s.fast])).toEqual([[10, 5, true], [10, 5, true], [20, 3, true], [20, 3, true]])
+    expect(full.every((s) => s.fast === undefined)).toBe(true)
+    expect(fast[2]!.severities[DISTORTION_IDS.indexOf('noise')]).toBe(1)
+    const fullGroups = new Set(full.flatMap((s) => s.rank!.groups))
+    expect(fast.flatMap((s) => s.rank!.groups).some((g) => fullGroups.has(g))).toBe(false)
+    expect(fast[0]!.rank!.groups).toEqual(['g|noise|0|fast'])
+  })
+
+  it('drops segments whose measurement is missing or off the target grid', () => {
+    const [file, segs] = measured(noisy, 2)
+    const shifted = segs.map((s, i) => (i === 1 ? { ...s, start: 3 } : s))
+    expect(toSamples({ clips: [noisy] } as unknown as DatasetFile, new Map([[file, shifted]]))).toHaveLength(1)
+    expect(toSamples({ clips: [noisy] } as unknown as DatasetFile, new Map())).toHaveLength(0)
+  })
+})
