@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { seriesGroups, splitByGroup, trainHead, type Sample } from './train'
+import { DEFAULT_SHIFT } from './calibrate'
 import { spearman } from '../../core/eval/metrics'
 
 describe('head training', () => {
@@ -32,6 +33,32 @@ describe('head training', () => {
     expect(ensemble.head.spec.hidden).toEqual([48])
     expect(ensemble.validation.srcc).toBeGreaterThan(0.9)
     ensemble.head.dispose()
+  })
+
+  it('calibrates the severities on the held-back photos without moving the score', async () => {
+    let s = 5
+    const r = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    // The severity is only loosely tied to b, so an uncalibrated head flags at 0.3 imperfectly.
+    const samples: Sample[] = Array.from({ length: 300 }, (_, i) => {
+      const a = r()
+      const b = r()
+      return { x: [a, b, r()], quality: 5 - 4 * a, severities: [b + 0.3 * (r() - 0.5) > 0.7 ? 0.75 : 0], group: `g${i % 15}` }
+    })
+    const opts = { epochs: 20, hidden: [8], seed: 3, validationFraction: 0.3 }
+    const plain = await trainHead(samples, ['a', 'b', 'brisque'], ['d'], opts)
+    const cal = await trainHead(samples, ['a', 'b', 'brisque'], ['d'], { ...opts, calibrate: { ...DEFAULT_SHIFT, cap: 0.5 } })
+    expect(plain.calibration).toBeUndefined()
+    const c = cal.calibration!
+    expect(Math.abs(c.shifts['d']!)).toBeLessThanOrEqual(0.5)
+    // The search includes "no shift", and pays for any other: F1 never falls where it was fitted.
+    expect(c.f1After).toBeGreaterThanOrEqual(c.f1Before)
+    const rows = samples.slice(0, 20).map((x) => x.x)
+    const p0 = plain.head.predict(rows)
+    const p1 = cal.head.predict(rows)
+    p0.scores.forEach((v, i) => expect(p1.scores[i]).toBeCloseTo(v, 6))
+    expect(cal.validation.severityAuc).toBeCloseTo(plain.validation.severityAuc, 6)
+    plain.head.dispose()
+    cal.head.dispose()
   })
 })
 

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs'
 import { Head, levelTarget, mergeHeads, type HeadSpec } from '../../core/model/head'
 import { agreement, auc } from '../../core/eval/metrics'
 import { seededRandom } from '../../core/training/rewards'
+import { fitShifts, flagF1, withSeverityShifts, type ShiftOptions } from './calibrate'
 
 export interface Sample {
   /** Measurements then BRISQUE, in HeadSpec.inputs order. */
@@ -45,6 +46,12 @@ export interface TrainOptions {
   rankGroupsPerStep?: number
   /** Heads trained from different initialisations and merged into one (their mean; mergeHeads). Default 1. */
   members?: number
+  /**
+   * Fit one severity bias shift per distortion on the held-back photos (full-mode segments), for flagging at
+   * `threshold` (see calibrate.ts). Off when absent. The validation figures below do not move with it (AUC and the
+   * score are unchanged by a bias on the severities).
+   */
+  calibrate?: ShiftOptions
   onEpoch?: (epoch: number, loss: number) => void
 }
 
@@ -62,6 +69,11 @@ export interface TrainResult {
   /** Over full-mode samples; `fast` over fast-mode ones, when there are any. */
   validation: Validation & { fast?: Validation }
   train: { segments: number }
+  /**
+   * The severity shifts, and the mean per-distortion F1 of flagging on the held-back photos before and after them
+   * (after is optimistic: the shifts were fitted there).
+   */
+  calibration?: { shifts: Record<string, number>; f1Before: number; f1After: number }
 }
 
 /** The same seeded generator as fine-tuning's, so a seed means one thing across the project. */
@@ -208,6 +220,27 @@ function fitMember(spec: HeadSpec, train: readonly Sample[], seed: number, opts:
   return head
 }
 
+/**
+ * The head with severity shifts fitted on `set` (disposes the head it is given), and what they did there. Also used on
+ * its own to calibrate a head that is already trained (the replay of an experiment needs no retraining).
+ */
+export function calibrateHead(head: Head, set: readonly Sample[], c: ShiftOptions): { head: Head; calibration: NonNullable<TrainResult['calibration']> } {
+  const distortions = head.spec.distortions
+  const before = head.predict(set.map((s) => s.x)).severities
+  const target = set.map((s) => s.severities)
+  const shifts = fitShifts(before, target, c)
+  const shifted = Head.fromWeights(withSeverityShifts(head.weights(), shifts))
+  head.dispose()
+  const after = shifted.predict(set.map((s) => s.x)).severities
+  const meanF1 = (pred: number[][]): number => {
+    const f1s = distortions
+      .map((_, k) => flagF1(pred.map((r) => r[k]!), target.map((r) => (r[k]! >= c.positiveAt ? true : r[k]! > 0 ? null : false)), c.threshold))
+      .filter(Number.isFinite)
+    return f1s.reduce((a, b) => a + b, 0) / Math.max(1, f1s.length)
+  }
+  return { head: shifted, calibration: { shifts: Object.fromEntries(distortions.map((d, k) => [d, shifts[k]!])), f1Before: meanF1(before), f1After: meanF1(after) } }
+}
+
 export async function trainHead(samples: readonly Sample[], inputs: string[], distortions: string[], opts: TrainOptions = {}): Promise<TrainResult> {
   await tf.setBackend('cpu')
   const seed = opts.seed ?? 7
@@ -217,8 +250,12 @@ export async function trainHead(samples: readonly Sample[], inputs: string[], di
   const members: Head[] = []
   // Members differ only in their initialisation and the order they see the samples in; one split, one spec.
   for (let k = 0; k < count; k++) members.push(fitMember(spec, train, seed + 1000 * k, opts, (e, loss) => opts.onEpoch?.(k * (opts.epochs ?? 250) + e, loss)))
-  const head = count === 1 ? members[0]! : Head.fromWeights(mergeHeads(members.map((m) => m.weights())))
+  let head = count === 1 ? members[0]! : Head.fromWeights(mergeHeads(members.map((m) => m.weights())))
   if (count > 1) for (const m of members) m.dispose()
+
+  let calibration: TrainResult['calibration']
+  const valFull = val.filter((s) => !s.fast)
+  if (opts.calibrate && valFull.length) ({ head, calibration } = calibrateHead(head, valFull, opts.calibrate))
 
   const validate = (set: readonly Sample[]): Validation => {
     const pred = head.predict(set.map((s) => s.x))
@@ -232,6 +269,7 @@ export async function trainHead(samples: readonly Sample[], inputs: string[], di
   return {
     head,
     train: { segments: train.length },
-    validation: { ...validate(val.filter((s) => !s.fast)), ...(valFast.length ? { fast: validate(valFast) } : {}) }
+    validation: { ...validate(valFull), ...(valFast.length ? { fast: validate(valFast) } : {}) },
+    ...(calibration ? { calibration } : {})
   }
 }
