@@ -8,7 +8,9 @@
  * --soft-series N (the same from shrunk pictures, clips that are upscales; defaults 200 and 20), --seed S,
  * --out DIR, --epochs N, --members N (heads trained from different initialisations and merged, default 5), --l2 W
  * (weight decay, default 1e-4), --fast-weight W (also train on fast-triage measurements of every segment, at weight W;
- * default 0, off: see the 2026-12-02 note in README's Changes).
+ * default 0, off: see the 2026-12-02 note in README's Changes), --calibrate-cap C (largest severity bias shift, in
+ * logits, fitted on the held-back photos for flagging at the report threshold; default 1, 0 turns it off; see
+ * head/calibrate.ts).
  */
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -25,9 +27,11 @@ import { generateDataset, type ClipRecord, type DatasetFile } from '../dataset/g
 import { MEASUREMENTS } from '../measure/graph'
 import { defaultManifest, PACK_NAME, writeFixedStages, writeHead } from './default-pack'
 import { trainHead, type Sample } from '../head/train'
+import { DEFAULT_SHIFT } from '../head/calibrate'
+import { REPORT_THRESHOLD } from '../../core/engine/explain'
 import { measurementPipelineId } from './pipeline-id'
 
-export const PACK_VERSION = '1.3.0'
+export const PACK_VERSION = '1.3.1'
 const ROOT = resolve(__dirname, '..', '..', '..')
 const INPUTS = [...MEASUREMENTS.map((m) => m.name), 'brisque']
 
@@ -145,6 +149,8 @@ async function main(): Promise<void> {
       l2: { type: 'string', default: '0.0001' },
       // Experimental, off by default: also train on fast-triage measurements of the same segments, at this weight.
       'fast-weight': { type: 'string', default: '0' },
+      // Severity calibration for flagging (head/calibrate.ts): the largest shift allowed; 0 = off.
+      'calibrate-cap': { type: 'string', default: String(DEFAULT_SHIFT.cap) },
       data: { type: 'string', default: join(ROOT, '.cache', 'datasets') }
     }
   })
@@ -190,16 +196,19 @@ async function main(): Promise<void> {
     epochs: Number(values.epochs),
     members: Number(values.members),
     l2: Number(values.l2),
+    ...(Number(values['calibrate-cap']) > 0 ? { calibrate: { ...DEFAULT_SHIFT, threshold: REPORT_THRESHOLD, cap: Number(values['calibrate-cap']) } } : {}),
     onEpoch: (e, loss) => {
       if (e % 50 === 0) log(`epoch ${e}: loss ${loss.toFixed(4)}`)
     }
   })
   log(`validation on unseen photos: ${JSON.stringify(result.validation)}`)
+  if (result.calibration) log(`severity shifts (logits): ${JSON.stringify(result.calibration.shifts)}; flagging F1 on the held-back photos ${result.calibration.f1Before.toFixed(3)} → ${result.calibration.f1After.toFixed(3)}`)
   await writeHead(staging, result.head.weights())
   const summary = {
     trainingClips: ds.clips.length,
     trainingSegments: result.train.segments,
     validation: result.validation,
+    ...(result.calibration ? { calibration: result.calibration } : {}),
     created: new Date().toISOString().slice(0, 10),
     seed
   }

@@ -44,6 +44,7 @@ export interface TrainingSummary {
   trainingClips: number
   trainingSegments: number
   validation: TrainResult['validation']
+  calibration?: TrainResult['calibration']
   created: string
   seed: number
 }
@@ -68,7 +69,11 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
         : 'not trained yet',
       recipe:
         `npm run build:pack — generates the dataset (seeded), extracts measurements with this pack's own stages${summary?.validation.fast ? " (in full mode and again in fast mode, both with the segment's targets)" : ''}, trains the head with TensorFlow.js ` +
-        '(soft-label cross-entropy on the five levels + score MSE + severity BCE + a ranking loss within each severity series, weight decay 1e-4), validates on held-back source photos, exports to ONNX.' +
+        '(soft-label cross-entropy on the five levels + score MSE + severity BCE + a ranking loss within each severity series, weight decay 1e-4), validates on held-back source photos' +
+        (summary?.calibration
+          ? `, shifts each severity's bias (by ${Math.min(...Object.values(summary.calibration.shifts)).toFixed(2)} to ${Math.max(...Object.values(summary.calibration.shifts)).toFixed(2)} logits, capped) so that flagging at 0.3 does best on those photos (mean F1 there ${summary.calibration.f1Before.toFixed(3)} → ${summary.calibration.f1After.toFixed(3)}, fitted there)`
+          : '') +
+        ', exports to ONNX.' +
         (summary ? ` Validation (unseen photos): SRCC ${summary.validation.srcc.toFixed(3)}, PLCC ${summary.validation.plcc.toFixed(3)}, RMSE ${summary.validation.rmse.toFixed(3)}, severity AUC ${summary.validation.severityAuc.toFixed(3)}${summary.validation.fast ? `; fast-mode measurements: SRCC ${summary.validation.fast.srcc.toFixed(3)}, severity AUC ${summary.validation.fast.severityAuc.toFixed(3)}` : ''}.` : ''),
       created: summary?.created ?? new Date().toISOString().slice(0, 10)
     },
@@ -117,7 +122,7 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
       levels: ['bad', 'poor', 'fair', 'good', 'excellent'],
       calibration:
         '5 = no added distortion; each distortion costs up to a documented maximum (e.g. severe blocking −3.4, black frames −3.8), combined over distortions. ' +
-        'Not calibrated to mean opinion scores: on four real UGC clips with MOS 3.24–3.46 (KoNViD-1k, LSVQ) version 1.3.0 gives 3.73, 4.08, 2.60 and 3.72.'
+        'Not calibrated to mean opinion scores: on four real UGC clips with MOS 3.24–3.46 (KoNViD-1k, LSVQ) versions 1.3.0 and 1.3.1 give 3.73, 4.08, 2.60 and 3.72.'
     },
     distortions: DISTORTION_IDS.map((id) => ({ id, label: DISTORTION_LABELS[id]![0], description: DISTORTION_LABELS[id]![1] }))
   }
