@@ -32,3 +32,20 @@ describe('training samples', () => {
     expect(toSamples({ clips: [noisy] } as unknown as DatasetFile, new Map())).toHaveLength(0)
   })
 })
+
+describe('default manifest', () => {
+  const validation = { segments: 10, srcc: 0.6, plcc: 0.6, rmse: 0.9, severityAuc: 0.87 }
+  const summary = { trainingClips: 5, trainingSegments: 10, validation, created: '2026-12-06', seed: 1 }
+
+  it('says in its recipe how the severities were calibrated, and says nothing of it when they were not', async () => {
+    const { defaultManifest } = await import('./default-pack')
+    const plain = defaultManifest('9.9.9', summary, 29).provenance.recipe
+    expect(plain).not.toMatch(/shifts each severity/)
+    const calibration = { shifts: { blur: -0.4, noise: 0.65, black: 1 }, f1Before: 0.573, f1After: 0.672 }
+    const cal = defaultManifest('9.9.9', { ...summary, calibration }, 29).provenance.recipe
+    expect(cal).toMatch(/shifts each severity's bias \(by -0\.40 to 1\.00 logits, capped\)/)
+    expect(cal).toMatch(/0\.573 → 0\.672/)
+    // The manifest stays honest about what the model learned from, calibrated or not.
+    expect(defaultManifest('9.9.9', { ...summary, calibration }, 29).provenance.humanOpinionScores).toBe(false)
+  })
+})
