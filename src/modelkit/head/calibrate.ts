@@ -9,6 +9,7 @@
  * Pure functions: no TensorFlow, no files.
  */
 import type { HeadWeights } from '../../core/model/head'
+import { REPORT_THRESHOLD } from '../../core/engine/explain'
 
 export interface ShiftOptions {
   /** Severity at which a segment is flagged (the app's REPORT_THRESHOLD). */
@@ -23,11 +24,16 @@ export interface ShiftOptions {
   penalty: number
 }
 
-export const DEFAULT_SHIFT: ShiftOptions = { threshold: 0.3, positiveAt: 0.375, cap: 1, step: 0.05, penalty: 0.02 }
+export const DEFAULT_SHIFT: ShiftOptions = { threshold: REPORT_THRESHOLD, positiveAt: 0.375, cap: 1, step: 0.05, penalty: 0.02 }
 
 const logit = (p: number): number => {
   const q = Math.min(1 - 1e-6, Math.max(1e-6, p))
   return Math.log(q / (1 - q))
+}
+
+/** Pure: per segment, truly affected (true), clean (false) or weakly affected and left out (null). */
+export function flagTruth(target: readonly number[], positiveAt: number): Array<boolean | null> {
+  return target.map((t) => (t >= positiveAt ? true : t > 0 ? null : false))
 }
 
 /** Pure: F1 of flagging `pred ≥ threshold` against `truth`, over the rows that are not left out (truth null). */
@@ -51,7 +57,7 @@ export function flagF1(pred: readonly number[], truth: ReadonlyArray<boolean | n
  * smaller one on ties; 0 when the split has no truly affected segment (nothing to learn from).
  */
 export function fitShift(pred: readonly number[], target: readonly number[], opts: ShiftOptions = DEFAULT_SHIFT): number {
-  const truth = target.map((t) => (t >= opts.positiveAt ? true : t > 0 ? null : false))
+  const truth = flagTruth(target, opts.positiveAt)
   if (!truth.some((t) => t === true)) return 0
   const z = pred.map(logit)
   const steps = Math.round(opts.cap / opts.step)

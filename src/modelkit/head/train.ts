@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs'
 import { Head, levelTarget, mergeHeads, type HeadSpec } from '../../core/model/head'
 import { agreement, auc } from '../../core/eval/metrics'
 import { seededRandom } from '../../core/training/rewards'
-import { fitShifts, flagF1, withSeverityShifts, type ShiftOptions } from './calibrate'
+import { fitShifts, flagF1, flagTruth, withSeverityShifts, type ShiftOptions } from './calibrate'
 
 export interface Sample {
   /** Measurements then BRISQUE, in HeadSpec.inputs order. */
@@ -226,15 +226,16 @@ function fitMember(spec: HeadSpec, train: readonly Sample[], seed: number, opts:
  */
 export function calibrateHead(head: Head, set: readonly Sample[], c: ShiftOptions): { head: Head; calibration: NonNullable<TrainResult['calibration']> } {
   const distortions = head.spec.distortions
-  const before = head.predict(set.map((s) => s.x)).severities
+  const rows = set.map((s) => s.x)
+  const before = head.predict(rows).severities
   const target = set.map((s) => s.severities)
   const shifts = fitShifts(before, target, c)
   const shifted = Head.fromWeights(withSeverityShifts(head.weights(), shifts))
   head.dispose()
-  const after = shifted.predict(set.map((s) => s.x)).severities
+  const after = shifted.predict(rows).severities
   const meanF1 = (pred: number[][]): number => {
     const f1s = distortions
-      .map((_, k) => flagF1(pred.map((r) => r[k]!), target.map((r) => (r[k]! >= c.positiveAt ? true : r[k]! > 0 ? null : false)), c.threshold))
+      .map((_, k) => flagF1(pred.map((r) => r[k]!), flagTruth(target.map((r) => r[k]!), c.positiveAt), c.threshold))
       .filter(Number.isFinite)
     return f1s.reduce((a, b) => a + b, 0) / Math.max(1, f1s.length)
   }

@@ -28,7 +28,6 @@ import { MEASUREMENTS } from '../measure/graph'
 import { defaultManifest, PACK_NAME, writeFixedStages, writeHead } from './default-pack'
 import { trainHead, type Sample } from '../head/train'
 import { DEFAULT_SHIFT } from '../head/calibrate'
-import { REPORT_THRESHOLD } from '../../core/engine/explain'
 import { measurementPipelineId } from './pipeline-id'
 
 export const PACK_VERSION = '1.3.1'
@@ -196,7 +195,7 @@ async function main(): Promise<void> {
     epochs: Number(values.epochs),
     members: Number(values.members),
     l2: Number(values.l2),
-    ...(Number(values['calibrate-cap']) > 0 ? { calibrate: { ...DEFAULT_SHIFT, threshold: REPORT_THRESHOLD, cap: Number(values['calibrate-cap']) } } : {}),
+    ...(Number(values['calibrate-cap']) > 0 ? { calibrate: { ...DEFAULT_SHIFT, cap: Number(values['calibrate-cap']) } } : {}),
     onEpoch: (e, loss) => {
       if (e % 50 === 0) log(`epoch ${e}: loss ${loss.toFixed(4)}`)
     }
