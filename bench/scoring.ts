@@ -33,6 +33,17 @@ function decodeOnly(file: string): number {
   return (performance.now() - t) / 1000
 }
 
+/**
+ * CPU seconds used so far by this process (every thread: the model thread too) and by its finished children
+ * (ffmpeg), Linux /proc. Wall time on this 2-core machine wanders with its neighbours; CPU time is steadier, and
+ * both ends of a ratio are CPU-bound, so it says where the work went.
+ */
+function cpuSeconds(): { self: number; children: number } {
+  const u = process.cpuUsage()
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')
+  return { self: (u.user + u.system) / 1e6, children: (Number(f[13]) + Number(f[14])) / 100 }
+}
+
 /** RSS of a process and all its descendants, in MB (0 once it has exited). Linux /proc. */
 function treeRssMb(pid: number): number {
   try {
@@ -101,11 +112,19 @@ export async function benchScoring(): Promise<BenchLine[]> {
       const speedups: number[] = []
       const fulls: number[] = []
       const fasts: number[] = []
+      const cpuRatios: number[] = []
+      let cpuSplit = ''
       for (let r = 0; r < rounds; r++) {
+        const c0 = cpuSeconds()
         const decode = decodeOnly(file)
+        const c1 = cpuSeconds()
         let t = performance.now()
         await analyzeFile(pack, ffmpeg, file, geometry, { hwaccel: hw.method })
         const full = (performance.now() - t) / 1000
+        const c2 = cpuSeconds()
+        const decodeCpu = c1.children - c0.children
+        cpuRatios.push((c2.children - c1.children + c2.self - c1.self) / decodeCpu)
+        cpuSplit = `decode-only ${decodeCpu.toFixed(2)} s; scoring: ffmpeg ${(c2.children - c1.children).toFixed(2)} s, model and JavaScript ${(c2.self - c1.self).toFixed(2)} s`
         t = performance.now()
         await analyzeFile(pack, ffmpeg, file, geometry, { hwaccel: hw.method, fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: seconds, keyframes } })
         const fast = (performance.now() - t) / 1000
@@ -116,6 +135,7 @@ export async function benchScoring(): Promise<BenchLine[]> {
       }
       lines.push(
         { name: `score ${label}: full ÷ decode-only`, value: median(ratios).toFixed(2), note: `median of ${rounds} (${range(ratios)}); full ${median(fulls).toFixed(2)} s, ${(seconds / median(fulls)).toFixed(1)}× real time` },
+        { name: `score ${label}: CPU ÷ decode-only CPU`, value: median(cpuRatios).toFixed(2), note: `median of ${rounds} (${range(cpuRatios)}); last round: ${cpuSplit}` },
         { name: `score ${label}: fast`, value: `${median(speedups).toFixed(1)}× faster`, note: `median of ${rounds} (${range(speedups)}); ${median(fasts).toFixed(2)} s, ${(seconds / median(fasts)).toFixed(1)}× real time` }
       )
     }

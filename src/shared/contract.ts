@@ -198,6 +198,14 @@ export const AppInfo = z.object({
 })
 export type AppInfo = z.infer<typeof AppInfo>
 
+/** A stretch of a segment scored on its own (packs that measure parts): when inside the segment a distortion is. */
+export const SegmentPart = z.object({
+  start: z.number(),
+  end: z.number(),
+  score: z.number(),
+  severities: z.record(z.string(), z.number())
+})
+
 export const SegmentScore = z.object({
   start: z.number(),
   end: z.number(),
@@ -205,7 +213,9 @@ export const SegmentScore = z.object({
   levels: z.array(z.number()).nullable(),
   severities: z.record(z.string(), z.number()),
   evidence: z.record(z.string(), z.number()),
-  explanation: z.string()
+  explanation: z.string(),
+  /** Null for scores from packs without parts, fast mode, and scores made before parts existed. */
+  parts: z.array(SegmentPart).nullable().default(null)
 })
 
 export const ClipScore = z.object({

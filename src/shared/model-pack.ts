@@ -123,7 +123,21 @@ export const ModelManifest = z.object({
     /** Per-distortion severity in [0, 1], in the order of `distortions`. */
     severities: Ref.optional(),
     /** Named measurements behind the explanation, in the order of `evidence.names`. */
-    evidence: z.object({ from: Ref, names: z.array(z.string().min(1)) }).optional()
+    evidence: z.object({ from: Ref, names: z.array(z.string().min(1)) }).optional(),
+    /**
+     * The segment measured again in `count` equal stretches of its frames (its parts), for localisation: a score per
+     * part (batch item k = part k) and, optionally, severities per part. Findings then say when inside a segment a
+     * distortion is, not only in which segment.
+     */
+    parts: z
+      .object({
+        count: z.number().int().min(2).max(16),
+        score: ScoreOutput,
+        severities: Ref.optional(),
+        /** The measurements of `outputs.evidence.names` per part (row k = part k), quoted by findings placed there. */
+        evidence: Ref.optional()
+      })
+      .optional()
   }),
   scale: z.object({
     min: z.literal(1),
@@ -160,6 +174,14 @@ export function checkManifestWiring(m: ModelManifest): string[] {
   else refs.push(...m.outputs.score.terms.map((t) => t.from))
   if (m.outputs.severities) refs.push(m.outputs.severities)
   if (m.outputs.evidence) refs.push(m.outputs.evidence.from)
+  const parts = m.outputs.parts
+  if (parts) {
+    if (parts.score.kind === 'levels') refs.push(parts.score.from)
+    else refs.push(...parts.score.terms.map((t) => t.from))
+    if (parts.severities) refs.push(parts.severities)
+    if (parts.evidence) refs.push(parts.evidence)
+    if (parts.evidence && !m.outputs.evidence) problems.push('parts.evidence needs outputs.evidence (its names)')
+  }
   for (const r of refs) {
     const [s, o] = splitRef(r)
     if (!produced.get(s)?.has(o)) problems.push(`output ${r} is not produced by any stage`)

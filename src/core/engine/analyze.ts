@@ -21,8 +21,49 @@ export interface SegmentResult {
   frames: number
   /** Too few frames to measure motion: temporal findings are not reported for this segment. */
   temporalValid: boolean
+  /**
+   * The segment's parts (equal stretches of its frames, in order), scored on their own, where the pack measures
+   * parts and the segment has frames enough for each (full mode): they say when inside the segment a distortion is.
+   */
+  parts: SegmentPart[] | null
   /** Every stage output, for tools (feature extraction, debugging). */
   values: Map<string, TensorOut>
+}
+
+export interface SegmentPart {
+  start: number
+  end: number
+  score: number
+  severities: Record<string, number>
+  /** The part's own measurements (the segment's evidence names), where the pack gives them. */
+  evidence?: Record<string, number>
+}
+
+/** A part is measured from at least this many frames (a spatial frame, and motion between a few). */
+export const MIN_PART_FRAMES = 4
+
+/** Pure: the parts of segment [start, end) from a pack's outputs, or null when it has none or too few frames. */
+export function partsOf(manifest: ModelManifest, values: Map<string, TensorOut>, start: number, end: number, frames: number): SegmentPart[] | null {
+  const spec = manifest.outputs.parts
+  if (!spec || frames < MIN_PART_FRAMES * spec.count) return null
+  let scores: number[]
+  try {
+    scores = scoresFrom(manifest, values, spec.score)
+  } catch {
+    return null
+  }
+  const sev = spec.severities ? values.get(spec.severities) : undefined
+  const ev = spec.evidence ? values.get(spec.evidence) : undefined
+  const names = manifest.outputs.evidence?.names ?? []
+  const D = manifest.distortions.length
+  const span = (end - start) / spec.count
+  return Array.from({ length: spec.count }, (_, k) => ({
+    start: start + k * span,
+    end: k === spec.count - 1 ? end : start + (k + 1) * span,
+    score: scores[k] ?? NaN,
+    severities: Object.fromEntries(manifest.distortions.map((d, j) => [d.id, sev ? Number(sev.data[k * D + j]) : NaN])),
+    ...(ev ? { evidence: Object.fromEntries(names.map((n, j) => [n, Number(ev.data[k * names.length + j])])) } : {})
+  }))
 }
 
 /** Fast triage measures this much of each segment. */
@@ -94,6 +135,8 @@ export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string
       ...namedOutputs(manifest, values),
       frames,
       temporalValid: frames >= MIN_TEMPORAL_FRAMES,
+      // Fast triage's short window is one stretch, not a segment to divide.
+      parts: opts.fast ? null : partsOf(manifest, values, seg.start, seg.end, frames),
       values
     }
     results.push(result)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { clipSummary, explainSegment, formatTime, levelWord, strengthOf, type ExplainInput } from './explain'
+import { clipSummary, explainSegment, formatTime, formatTimeTenths, levelWord, strengthOf, type ExplainInput } from './explain'
 
 const base = { start: 12, end: 16, score: 2.1, temporalValid: true }
 
@@ -46,12 +46,37 @@ describe('segment explanations', () => {
   })
 })
 
+describe('findings inside a segment', () => {
+  const part = (start: number, black: number, evidence: Record<string, number>) => ({ start, end: start + 1, severities: { black }, evidence })
+  it('says when a short event is, quoting the part it is in, even when the segment as a whole is below the threshold', () => {
+    const e = explainSegment({
+      ...base,
+      severities: { black: 0.2 },
+      evidence: { black_frames: 0.12 },
+      parts: [part(12, 0, { black_frames: 0 }), part(13, 0.9, { black_frames: 0.5 }), part(14, 0.05, { black_frames: 0 }), part(15, 0, { black_frames: 0 })]
+    })
+    expect(e.sentence).toBe('00:12–00:16: severe black or blank frames at 00:13.0–00:14.0 (50 % of the stretch).')
+    expect(e.findings[0]!.ranges).toEqual([[13, 14]])
+    expect(e.findings[0]!.evidence).toEqual({ black_frames: 0.5 })
+  })
+
+  it('keeps the whole segment when the parts cover it, or when only the segment reaches the threshold', () => {
+    const all = explainSegment({ ...base, severities: { black: 0.9 }, evidence: { black_frames: 1 }, parts: [12, 13, 14, 15].map((t) => part(t, 0.9, { black_frames: 1 })) })
+    expect(all.sentence).toBe('00:12–00:16: severe black or blank frames (100 % of the stretch).')
+    expect(all.findings[0]!.ranges).toBeUndefined()
+    const thin = explainSegment({ ...base, severities: { black: 0.4 }, evidence: { black_frames: 0.2 }, parts: [12, 13, 14, 15].map((t) => part(t, 0.25, { black_frames: 0.2 })) })
+    expect(thin.sentence).toBe('00:12–00:16: slight black or blank frames (20 % of the stretch).')
+  })
+})
+
 describe('words and times', () => {
   it('maps numbers to words', () => {
     expect([0.3, 0.5, 0.7, 0.9].map(strengthOf)).toEqual(['slight', 'moderate', 'heavy', 'severe'])
     expect([1, 2.4, 2.6, 4.49, 5].map(levelWord)).toEqual(['bad', 'poor', 'fair', 'good', 'excellent'])
     expect(formatTime(75.4)).toBe('01:15')
     expect(formatTime(3725)).toBe('1:02:05')
+    expect(formatTimeTenths(12.46)).toBe('00:12.5')
+    expect(formatTimeTenths(59.96)).toBe('01:00.0')
   })
 })
 

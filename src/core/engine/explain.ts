@@ -6,6 +6,7 @@
 import { qualityLevel } from '../../shared/quality'
 import type { ModelManifest } from '../../shared/model-pack'
 import { poolClip } from './pooling'
+import { distortionRanges, severityStretches } from '../../shared/localise'
 
 export interface Finding {
   distortion: string
@@ -15,6 +16,8 @@ export interface Finding {
   /** The measurements quoted, by name. */
   evidence: Record<string, number>
   phrase: string
+  /** Where inside the segment, when the segment's parts place it on less than the whole segment. */
+  ranges?: Array<[number, number]>
 }
 
 export interface SegmentExplanation {
@@ -29,6 +32,8 @@ export interface ExplainInput {
   severities: Record<string, number>
   evidence: Record<string, number>
   temporalValid: boolean
+  /** The segment's parts, scored on their own (engine/analyze.ts), with their own measurements where the pack gives them. */
+  parts?: ReadonlyArray<{ start: number; end: number; severities: Record<string, number>; evidence?: Record<string, number> }> | null
 }
 
 /** Severity below this is not reported: the head is not sure enough that a person would see it. */
@@ -47,6 +52,12 @@ export function strengthOf(severity: number): string {
 export function levelWord(score: number): string {
   if (!Number.isFinite(score)) return 'unknown'
   return qualityLevel(score)
+}
+
+/** A time to the tenth of a second, for stretches inside a segment ("00:12.5"). */
+export function formatTimeTenths(seconds: number): string {
+  const tenths = Math.max(0, Math.round(seconds * 10))
+  return `${formatTime(Math.floor(tenths / 10))}.${tenths % 10}`
 }
 
 export function formatTime(seconds: number): string {
@@ -117,19 +128,38 @@ const DESCRIBE: Record<string, Describer> = {
   black: { keys: ['black_frames'], phrase: (e) => `black or blank frames (${pct(e['black_frames'])} of the stretch)`, supports: (e) => (e['black_frames'] ?? 0) > 0.02 }
 }
 
+/**
+ * Where and how strong one distortion is in a segment (shared/localise.ts): on the parts that reach the reporting
+ * threshold, quoting the strongest part's own measurements, or on the whole segment with the segment's.
+ */
+function locate(seg: ExplainInput, id: string): { severity: number; evidence: Record<string, number>; ranges?: Array<[number, number]> } | null {
+  const stretches = severityStretches(seg, id, REPORT_THRESHOLD).filter((x) => x.severity >= REPORT_THRESHOLD)
+  if (stretches.length === 0) return null
+  const strongest = stretches.reduce((a, b) => (b.severity > a.severity ? b : a))
+  if (strongest.part === null) return { severity: strongest.severity, evidence: seg.evidence }
+  const ranges = distortionRanges(seg, id, REPORT_THRESHOLD)
+  const whole = ranges.length === 1 && ranges[0]![0] <= seg.start + 1e-6 && ranges[0]![1] >= seg.end - 1e-6
+  return { severity: strongest.severity, evidence: seg.parts?.[strongest.part]?.evidence ?? seg.evidence, ...(whole ? {} : { ranges }) }
+}
+
 export function explainSegment(seg: ExplainInput, labels: Record<string, string> = {}): SegmentExplanation {
-  const findings: Finding[] = Object.entries(seg.severities)
-    .filter(([id, s]) => s >= REPORT_THRESHOLD && (seg.temporalValid || !TEMPORAL.has(id)))
-    .filter(([id]) => DESCRIBE[id]?.supports?.(seg.evidence) ?? true)
+  const ids = [...new Set([...Object.keys(seg.severities), ...(seg.parts ?? []).flatMap((p) => Object.keys(p.severities))])]
+  const findings: Finding[] = ids
+    .filter((id) => seg.temporalValid || !TEMPORAL.has(id))
+    .map((id) => [id, locate(seg, id)] as const)
+    .filter((x): x is readonly [string, NonNullable<ReturnType<typeof locate>>] => x[1] !== null)
+    .filter(([id, at]) => DESCRIBE[id]?.supports?.(at.evidence) ?? true)
     // Black frames are identical to each other: the repeats they cause are not a second finding.
-    .filter(([id]) => !(id === 'freeze' && (seg.evidence['black_frames'] ?? 0) > 0.5))
-    .sort((a, b) => b[1] - a[1])
+    .filter(([id, at]) => !(id === 'freeze' && (at.evidence['black_frames'] ?? 0) > 0.5))
+    .sort((a, b) => b[1].severity - a[1].severity || a[0].localeCompare(b[0]))
     .slice(0, 3)
-    .map(([id, severity]) => {
+    .map(([id, at]) => {
       const d = DESCRIBE[id]
       const keys = d?.keys ?? []
-      const evidence = Object.fromEntries(keys.filter((k) => k in seg.evidence).map((k) => [k, seg.evidence[k]!]))
-      return { distortion: id, severity, strength: strengthOf(severity), evidence, phrase: d ? d.phrase(seg.evidence) : (labels[id] ?? id) }
+      const evidence = Object.fromEntries(keys.filter((k) => k in at.evidence).map((k) => [k, at.evidence[k]!]))
+      const where = at.ranges ? ` at ${at.ranges.map(([a, b]) => `${formatTimeTenths(a)}–${formatTimeTenths(b)}`).join(', ')}` : ''
+      const phrase = (d ? d.phrase(at.evidence) : (labels[id] ?? id)).replace(/ \(|$/, (m) => `${where}${m}`)
+      return { distortion: id, severity: at.severity, strength: strengthOf(at.severity), evidence, phrase, ...(at.ranges ? { ranges: at.ranges } : {}) }
     })
   const when = `${formatTime(seg.start)}–${formatTime(seg.end)}`
   const sentence = findings.length

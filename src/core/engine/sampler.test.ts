@@ -8,7 +8,7 @@ import { locateFfmpeg } from '../media/locate'
 import { probeFile } from '../media/probe'
 import { makeClip } from '../testing/media-fixtures'
 import { BufferPool } from './buffers'
-import { fragmentRects, frameStep, sparsePick, sparseSelect, pickFrames, sampleSegments, samplerArgs, samplerFilter, toTensor, windowStills, type SegmentFrames } from './sampler'
+import { fragmentRects, frameStep, sparsePick, sparseSelect, pickFrames, sampleSegments, samplerArgs, samplerFilter, stretchChain, toTensor, windowStills, type SegmentFrames } from './sampler'
 
 const views: ViewT[] = [
   View.parse({ name: 'frag', kind: 'fragments', grid: [4, 4], patch: [64, 64], align: 8, frames: 64, sampling: 'consecutive', maxFps: 30, pixelFormat: 'gray', layout: 'TCHW', dtype: 'uint8' }),
@@ -68,6 +68,11 @@ describe('sampler maths', () => {
     expect(graph).toMatch(/^\[0:v\]select=not\(mod\(n\\,2\)\)\\?,/)
     expect(graph).toContain('xstack=inputs=16')
     expect(graph).toContain('scale=160:90')
+    // The 160×90 RGB view of a 720p frame: from one field, scaled in YUV, converted small.
+    expect(graph).toContain('[v1]field=top,scale=160:90:flags=area,format=yuv420p,scale=160:90,format=gbrp[out1]')
+    expect(stretchChain(300, 90, 160, 'rgb')).toBe('scale=160:90:flags=area,format=yuv420p,scale=160:90')
+    expect(stretchChain(1080, 288, 512, 'gray')).toBe('scale=512:288:flags=area')
+    expect(stretchChain(2160, 288, 512, 'gray')).toBe('field=top,scale=512:288:flags=area')
     // A 16×16 clip is scaled up until the 256×256 mosaic fits.
     expect(samplerFilter({ width: 16, height: 16, fps: 25 }, views, 1).graph).toContain('scale=256:256')
     // HDR is tone-mapped after frame selection (fewer frames to convert) and before anything is measured.
@@ -89,8 +94,9 @@ describe('sampler maths', () => {
   it('lays tensors out as declared, with normalisation', () => {
     // A 1×2 view (below the schema's minimum size) keeps the arithmetic readable.
     const rgb: ViewT = { name: 'x', kind: 'resize', size: [1, 2], fit: 'stretch', frames: 2, sampling: 'uniform', fixedCount: false, pixelFormat: 'rgb', layout: 'NCTHW', dtype: 'float32', normalise: { scale: 1, mean: [10, 20, 30], std: [2, 4, 5] } }
-    const f0 = Uint8Array.from([10, 20, 30, 12, 24, 35])
-    const f1 = Uint8Array.from([14, 28, 40, 10, 20, 30])
+    // Planar G, B, R as ffmpeg's gbrp writes them: pixels (R, G, B) = (10, 20, 30), (12, 24, 35) and (14, 28, 40), (10, 20, 30).
+    const f0 = Uint8Array.from([20, 24, 30, 35, 10, 12])
+    const f1 = Uint8Array.from([28, 20, 40, 30, 14, 10])
     const t = toTensor(rgb, [f0, f1], [0, 1])
     expect(t.dims).toEqual([1, 3, 2, 1, 2])
     // channel R, frames 0 and 1: (10−10)/2, (12−10)/2 | (14−10)/2, (10−10)/2
@@ -108,7 +114,8 @@ describe('sampler maths', () => {
 
   it('fills a reused buffer completely, so nothing of its last use shows through', () => {
     const rgb: ViewT = { name: 'x', kind: 'resize', size: [1, 2], fit: 'stretch', frames: 2, sampling: 'consecutive', fixedCount: false, pixelFormat: 'rgb', layout: 'TCHW', dtype: 'uint8' }
-    const frames = [Uint8Array.from([1, 2, 3, 4, 5, 6]), Uint8Array.from([7, 8, 9, 10, 11, 12])]
+    // gbrp planes (G, B, R) of frames whose pixels are (R, G, B) = (1, 2, 3), (4, 5, 6) and (7, 8, 9), (10, 11, 12).
+    const frames = [Uint8Array.from([2, 5, 3, 6, 1, 4]), Uint8Array.from([8, 11, 9, 12, 7, 10])]
     const pool = new BufferPool()
     pool.give(new Uint8Array(12).fill(0xff).buffer)
     const t = toTensor(rgb, frames, [0, 1], pool)
@@ -187,10 +194,11 @@ describe('sampling real clips', () => {
     expect(segs.map((s) => s.frames['still']!.length)).toEqual([1, 1])
     // A gray view beside an RGB one must not turn the RGB one gray (ffmpeg negotiates formats up through crop and split):
     // testsrc's colour bars differ between channels by far more than 20 grey levels a pixel on average.
-    const rgb = segs[0]!.frames['glob']![0]!
+    const gbr = segs[0]!.frames['glob']![0]!
+    const plane = gbr.length / 3
     let chroma = 0
-    for (let p = 0; p < rgb.length; p += 3) chroma += Math.abs(rgb[p]! - rgb[p + 1]!) + Math.abs(rgb[p + 1]! - rgb[p + 2]!)
-    expect(chroma / (rgb.length / 3)).toBeGreaterThan(20)
+    for (let p = 0; p < plane; p++) chroma += Math.abs(gbr[p]! - gbr[plane + p]!) + Math.abs(gbr[plane + p]! - gbr[2 * plane + p]!)
+    expect(chroma / plane).toBeGreaterThan(20)
     // Without snapping (datasets whose targets sit on the plain grid), the same clip is cut every 2 s.
     const plain: SegmentFrames[] = []
     await sampleSegments(ffmpeg, file, { width: 320, height: 180, fps: 25 }, views, 2, async (s) => void plain.push(s), { noSnap: true })

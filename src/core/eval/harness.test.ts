@@ -40,6 +40,23 @@ describe('attribution report', () => {
     expect(r.top1.accuracy).toBe(1)
   })
 
+  it('times flagged stretches by the parts of segments, and joins stretches under a second apart', () => {
+    // Window 1.5–3.5 s: its parts 1.5–2 (segment 0) and 2–3.5 (segment 1) are flagged, with one quiet part at 2.5–3
+    // that is bridged; the whole-segment flag of segment 1 alone would give IoU 0.6.
+    const parts = (start: number, sev: number[]) => sev.map((v, k) => ({ start: start + k * 0.5, end: start + (k + 1) * 0.5, score: 3, severities: { blur: v } }))
+    const v: VideoResult = {
+      ...video('a-blur-window', 3, { source: 'a', seconds: 6, distortions: [{ id: 'blur', level: 3, start: 1.5, end: 3.5 }] }),
+      segments: [
+        { start: 0, end: 2, score: 3, severities: { blur: 0.2 }, parts: parts(0, [0, 0, 0, 0.8]) },
+        { start: 2, end: 4, score: 3, severities: { blur: 0.6 }, parts: parts(2, [0.7, 0.1, 0.8, 0]) },
+        { start: 4, end: 6, score: 3, severities: {}, parts: parts(4, [0, 0, 0, 0]) }
+      ]
+    }
+    const r = attribution([v])!
+    expect(r.windowIou.mean).toBeCloseTo(1, 9)
+    expect(r.windowIou.ceiling).toBeCloseTo(1, 9)
+  })
+
   it('knows the best IoU whole segments can reach when the window does not sit on segment edges', () => {
     const grid = [0, 2, 4, 6].map((t) => ({ start: t, end: t + 2 }))
     expect(windowIouCeiling(grid, [2, 6])).toBe(1)

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { analyzeFile, FAST_WINDOW_SECONDS, type SegmentResult } from '../engine/analyze'
 import { REPORT_THRESHOLD } from '../engine/explain'
+import { incidents } from '../../shared/localise'
 import type { LoadedPack } from '../engine/pack'
 import { poolClip } from '../engine/pooling'
 import { listKeyframes, probeFile } from '../media/probe'
@@ -46,7 +47,7 @@ export interface VideoResult {
   file: string
   pred: number
   gt: number
-  segments: Array<Pick<SegmentResult, 'start' | 'end' | 'score' | 'severities'>>
+  segments: Array<Pick<SegmentResult, 'start' | 'end' | 'score' | 'severities'> & { parts?: SegmentResult['parts'] }>
   error: string | null
   truth: Annotation['vqa']
   seconds: number
@@ -57,9 +58,10 @@ export interface AttributionReport {
   /** Single-distortion clips at level ≥ 2: the strongest predicted distortion is the applied one. */
   top1: { accuracy: number; n: number }
   /**
-   * Windowed clips: IoU of the flagged time (segments where its severity ≥ threshold) with the true window.
-   * `ceiling`: the mean IoU that perfect flagging of whole segments would reach on these clips (windowIouCeiling): a
-   * window that starts or ends inside a segment cannot be matched exactly by flagging segments.
+   * Windowed clips: IoU of the flagged time (shared/localise.ts incidents: the parts of segments where its severity ≥
+   * threshold, or whole segments where only the segment reaches it, joined across gaps under a second) with the true window. `ceiling`: the mean IoU that perfect
+   * flagging of the finest stretches scored (parts, else segments) would reach on these clips (windowIouCeiling): a
+   * window that starts or ends inside one cannot be matched exactly.
    */
   windowIou: { mean: number; n: number; ceiling: number }
   /** Within each (source, distortion) series — clean, then levels 1–4 — SRCC between predicted score and level; mean over series. */
@@ -82,8 +84,14 @@ export function resultsCsv(videos: readonly VideoResult[]): string {
   return ['filename,pred_score,gt_score', ...videos.filter((v) => !v.error).map((v) => `${esc(v.file)},${v.pred.toFixed(4)},${v.gt}`)].join('\n') + '\n'
 }
 
+/** Where the app reports `id` in a video: its incidents at the threshold (shared/localise.ts). */
 function flaggedSeconds(v: VideoResult, id: string, threshold: number): Array<[number, number]> {
-  return v.segments.filter((s) => (s.severities[id] ?? 0) >= threshold).map((s) => [s.start, s.end])
+  return incidents(v.segments, id, threshold)
+}
+
+/** The finest stretches a video was scored in: its segments' parts where it has them, else its segments. */
+function units(v: VideoResult): Array<{ start: number; end: number }> {
+  return v.segments.flatMap((s) => (s.parts?.length ? s.parts : [s]))
 }
 
 function overlap(a: Array<[number, number]>, b: [number, number]): number {
@@ -149,7 +157,7 @@ export function attribution(videos: readonly VideoResult[], threshold = REPORT_T
     const union = flaggedTotal + (d.end - d.start) - inter
     return union > 0 ? inter / union : 0
   })
-  const ceilings = windowed.map((v) => windowIouCeiling(v.segments, [v.truth!.distortions[0]!.start, v.truth!.distortions[0]!.end]))
+  const ceilings = windowed.map((v) => windowIouCeiling(units(v), [v.truth!.distortions[0]!.start, v.truth!.distortions[0]!.end]))
   const series = new Map<string, Array<{ level: number; pred: number }>>()
   const clean = new Map<string, Array<{ level: number; pred: number }>>()
   for (const v of labelled) {
@@ -235,7 +243,7 @@ export async function evaluate(
         file: a.image_id,
         pred: poolClip(segs),
         gt: a.score,
-        segments: segs.map((s) => ({ start: s.start, end: s.end, score: s.score, severities: s.severities })),
+        segments: segs.map((s) => ({ start: s.start, end: s.end, score: s.score, severities: s.severities, parts: s.parts })),
         error: null,
         truth: a.vqa,
         seconds
@@ -263,7 +271,7 @@ export function formatReport(r: EvalReport): string {
       `series SRCC (score vs severity, per source × distortion): ${at.seriesSrcc.mean.toFixed(3)} over ${at.seriesSrcc.n} series`,
       `  by distortion: ${Object.entries(at.seriesSrcc.byDistortion).map(([d, r]) => `${d} ${r.toFixed(2)}`).join(', ')}`,
       `top-1 attribution (level ≥ 2): ${(at.top1.accuracy * 100).toFixed(1)} % of ${at.top1.n}`,
-      `time-window IoU: ${at.windowIou.mean.toFixed(3)} over ${at.windowIou.n} windowed clips (whole-segment flagging can reach at most ${at.windowIou.ceiling.toFixed(3)})`,
+      `time-window IoU: ${at.windowIou.mean.toFixed(3)} over ${at.windowIou.n} windowed clips (flagging the scored stretches exactly would reach ${at.windowIou.ceiling.toFixed(3)})`,
       `clean clips: mean ${at.clean.mean.toFixed(2)}, min ${at.clean.min.toFixed(2)} (${at.clean.n})`,
       'per distortion (level ≥ 2):   precision  recall  support'
     )

@@ -37,6 +37,37 @@ describe('quality head', () => {
     head.dispose()
   })
 
+  it('can make its score from its severities by the documented formula, in ONNX too', async () => {
+    await tf.setBackend('cpu')
+    const penalties = { ...spec, score: { kind: 'penalties' as const, max: [3.2, 3, 3.8], gamma: 1.3 } }
+    const head = Head.create(penalties, 4)
+    expect(head.weights().layers.map((l) => l.name)).toEqual(['hidden1', 'hidden2', 'severities'])
+    const rows = [
+      [0.5, -0.3, 10, 25],
+      [0, 2, 0.001, 80],
+      [0.2, 0.1, 1, NaN]
+    ]
+    const p = head.predict(rows)
+    p.severities.forEach((sev, i) => {
+      const q = 1 + 4 * sev.reduce((keep, s, k) => keep * (1 - (penalties.score.max[k]! * s ** 1.3) / 4), 1)
+      expect(p.scores[i]).toBeCloseTo(q, 4)
+      // Two nearest levels, and nothing else.
+      expect(p.probs[i]!.filter((x) => x > 1e-4).length).toBeLessThanOrEqual(2)
+    })
+    const session = await new OrtEngine('cpu', 1).load(headToOnnx(head.weights()))
+    const out = await session.run({
+      measurements: { data: Float32Array.from(rows.flatMap((r) => r.slice(0, 3))), dims: [3, 3] },
+      brisque: { data: Float32Array.from(rows.map((r) => r[3]!)), dims: [3] }
+    })
+    p.probs.flat().forEach((x, i) => expect(Math.abs(x - (out['levels']!.data as Float32Array)[i]!)).toBeLessThan(1e-4))
+    // Merged members stay a penalties head: the score comes from the merged severities.
+    const merged = Head.fromWeights(mergeHeads([head.weights(), Head.create(penalties, 9).weights()]))
+    const m = merged.predict(rows)
+    m.severities.forEach((sev, i) => expect(m.scores[i]).toBeCloseTo(1 + 4 * sev.reduce((keep, s, k) => keep * (1 - (penalties.score.max[k]! * s ** 1.3) / 4), 1), 4))
+    await session.dispose()
+    head.dispose()
+  })
+
   it('round-trips its weights', () => {
     const a = Head.create(spec, 5)
     const b = Head.fromWeights(JSON.parse(JSON.stringify(a.weights())))

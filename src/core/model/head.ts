@@ -21,6 +21,27 @@ export interface HeadSpec {
   std: number[]
   hidden: number[]
   distortions: string[]
+  /**
+   * How the score is made. Absent: a dense layer gives logits over the five levels (score = their expectation). With
+   * `penalties`, the score is computed from the head's own severities by the documented target formula
+   * (dataset/TARGETS.md): p_i = max_i · s_i^gamma, q = 1 + 4 · Π (1 − p_i / 4) — so nothing but a distortion the head
+   * names can lower it — and the level distribution is q between its two nearest levels (expectation exactly q).
+   */
+  score?: { kind: 'penalties'; max: number[]; gamma: number }
+}
+
+/** The score from severities, as `HeadSpec.score` 'penalties' defines it; [N, D] → [N]. */
+function penaltyScore(sev: tf.Tensor2D, max: readonly number[], gamma: number): tf.Tensor1D {
+  return tf.tidy(() => {
+    const p = tf.mul(tf.pow(tf.clipByValue(sev, 1e-7, 1), gamma), tf.tensor1d(max as number[]))
+    const keep = tf.sub(1, tf.div(p, 4))
+    return tf.add(1, tf.mul(4, tf.prod(keep, 1))) as tf.Tensor1D
+  })
+}
+
+/** A score on 1–5 as probabilities over the five levels whose expectation is the score: its two nearest levels. */
+function twoHot(q: tf.Tensor1D): tf.Tensor2D {
+  return tf.tidy(() => tf.relu(tf.sub(1, tf.abs(tf.sub(tf.tensor2d([[1, 2, 3, 4, 5]]), tf.expandDims(q, 1))))) as tf.Tensor2D)
 }
 
 export interface HeadWeights {
@@ -49,7 +70,7 @@ export class Head {
     })
     for (let i = 1; i < sizes.length; i++) dense.push(layer(`hidden${i}`, sizes[i - 1]!, sizes[i]!, seed + i))
     const last = sizes[sizes.length - 1]!
-    dense.push(layer('levels', last, LEVELS, seed + 101))
+    if (!spec.score) dense.push(layer('levels', last, LEVELS, seed + 101))
     dense.push(layer('severities', last, spec.distortions.length, seed + 102))
     return new Head(spec, dense)
   }
@@ -90,13 +111,14 @@ export class Head {
     return tf.tidy(() => {
       let h: tf.Tensor2D = this.preprocess(x)
       if (inputNoise > 0) h = tf.add(h, tf.randomNormal(h.shape, 0, inputNoise)) as tf.Tensor2D
-      const hidden = this.dense.slice(0, -2)
+      const hidden = this.dense.slice(0, this.spec.hidden.length)
       for (const d of hidden) h = tf.relu(tf.add(tf.matMul(h, d.w), d.b)) as tf.Tensor2D
-      const [lv, sv] = this.dense.slice(-2) as [(typeof this.dense)[0], (typeof this.dense)[0]]
-      return {
-        logits: tf.add(tf.matMul(h, lv.w), lv.b) as tf.Tensor2D,
-        severities: tf.sigmoid(tf.add(tf.matMul(h, sv.w), sv.b)) as tf.Tensor2D
-      }
+      const sv = this.dense[this.dense.length - 1]!
+      const severities = tf.sigmoid(tf.add(tf.matMul(h, sv.w), sv.b)) as tf.Tensor2D
+      const score = this.spec.score
+      if (score) return { logits: tf.log(tf.add(twoHot(penaltyScore(severities, score.max, score.gamma)), 1e-6)) as tf.Tensor2D, severities }
+      const lv = this.dense[this.dense.length - 2]!
+      return { logits: tf.add(tf.matMul(h, lv.w), lv.b) as tf.Tensor2D, severities }
     })
   }
 
@@ -135,15 +157,18 @@ export class Head {
 
 /**
  * The head as ONNX, op for op the same maths as `Head.forward` + softmax. Inputs: `measurements` [N, M] and
- * `brisque` [N] (concatenated in `spec.inputs` order); outputs `levels` [N, 5] and `severities` [N, D].
+ * `brisque` [N] or [1] (concatenated in `spec.inputs` order); outputs `levels` [N, 5] and `severities` [N, D].
  */
 export function headToOnnx(w: HeadWeights): Uint8Array {
   const { spec } = w
   const g = new GraphBuilder({ name: 'vqa-head', docString: 'VQA Inspector quality head; see src/core/model/head.ts' })
   const M = spec.inputs.length - 1
   const meas = g.input('measurements', 'float32', ['N', M])
-  const brisque = g.input('brisque', 'float32', ['N'])
-  const joined = concat(g, [meas, g.node('Reshape', [brisque, g.int64s([-1, 1])])], 1)
+  // ['N'] or [1]: one BRISQUE value is shared by every row (the parts of a segment are measured from its one still).
+  const brisque = g.input('brisque', 'float32', ['B'])
+  const rows = g.node('Slice', [g.node('Shape', [meas]), g.int64s([0]), g.int64s([1])])
+  const brisqueColumn = g.node('Expand', [g.node('Reshape', [brisque, g.int64s([-1, 1])]), g.node('Concat', [rows, g.int64s([1])], { axis: attr.int(0) })])
+  const joined = concat(g, [meas, brisqueColumn], 1)
   const f = (v: number[]) => g.constant(tensor.float32(v, [1, v.length]))
   const rawMean = spec.mean.map((m, i) => (spec.logOffsets[i]! > 0 ? Math.max(0, Math.exp(m) - spec.logOffsets[i]!) : m))
   const x = g.node('Where', [g.node('IsNaN', [joined]), f(rawMean), joined])
@@ -154,13 +179,18 @@ export function headToOnnx(w: HeadWeights): Uint8Array {
   const z = g.node('Clip', [g.node('Div', [sub(g, mixed, f(spec.mean)), f(spec.std)]), g.scalar(-6), g.scalar(6)])
   let h = z
   const layers = w.layers
-  for (const l of layers.slice(0, -2)) {
-    h = g.node('Relu', [gemm(g, h, tensor.float32(l.kernel, [l.inSize, l.outSize]), tensor.float32(l.bias, [l.outSize]))])
-  }
-  const [lv, sv] = layers.slice(-2) as [HeadWeights['layers'][0], HeadWeights['layers'][0]]
-  const logits = gemm(g, h, tensor.float32(lv.kernel, [lv.inSize, lv.outSize]), tensor.float32(lv.bias, [lv.outSize]))
-  const sev = g.node('Sigmoid', [gemm(g, h, tensor.float32(sv.kernel, [sv.inSize, sv.outSize]), tensor.float32(sv.bias, [sv.outSize]))])
-  g.output(g.node('Softmax', [logits], { axis: attr.int(1) }), 'levels', 'float32', ['N', LEVELS])
+  const dense = (l: HeadWeights['layers'][number]) => gemm(g, h, tensor.float32(l.kernel, [l.inSize, l.outSize]), tensor.float32(l.bias, [l.outSize]))
+  for (const l of layers.slice(0, spec.hidden.length)) h = g.node('Relu', [dense(l)])
+  const sev = g.node('Sigmoid', [dense(layers[layers.length - 1]!)])
+  let levels
+  if (spec.score) {
+    // The documented formula on the severities, then the two nearest levels (see HeadSpec.score).
+    const p = mul(g, g.node('Pow', [g.node('Clip', [sev, g.scalar(1e-7), g.scalar(1)]), g.scalar(spec.score.gamma)]), f(spec.score.max))
+    const keep = sub(g, g.scalar(1), mul(g, p, g.scalar(0.25)))
+    const q = add(g, g.scalar(1), mul(g, g.scalar(4), g.node('ReduceProd', [keep], { axes: attr.ints([1]), keepdims: attr.int(1) })))
+    levels = g.node('Relu', [sub(g, g.scalar(1), unary(g, 'Abs', sub(g, f([1, 2, 3, 4, 5]), q)))])
+  } else levels = g.node('Softmax', [dense(layers[layers.length - 2]!)], { axis: attr.int(1) })
+  g.output(levels, 'levels', 'float32', ['N', LEVELS])
   g.output(sev, 'severities', 'float32', ['N', spec.distortions.length])
   return g.toBytes()
 }
@@ -187,7 +217,7 @@ export function mergeHeads(members: readonly HeadWeights[]): HeadWeights {
   for (let li = 0; li < nLayers; li++) {
     const parts = members.map((m) => m.layers[li]!)
     const { inSize, outSize, name } = parts[0]!
-    const output = li >= nLayers - 2
+    const output = li >= first.spec.hidden.length
     // Layers that read the inputs (the first hidden layer, or the outputs of a head without hidden layers) share them.
     const readsInputs = output ? first.spec.hidden.length === 0 : li === 0
     const inK = readsInputs ? inSize : inSize * K

@@ -21,6 +21,19 @@ describe('flag rules', () => {
     expect(f[1]).toMatchObject({ start: 2, end: 6, message: '00:02–00:06 scores 1.40 (below 2)' })
   })
 
+  it('times a distortion by the parts of segments that have them', () => {
+    const rules = { ...PRESETS.standard, clipBelow: null, segmentBelow: null, blackOrFrozenSeconds: null, distortion: { severity: 0.6, seconds: 1 } }
+    const parted = (start: number, sev: number[]): FlagSegment => ({
+      ...seg(start, 3, { black: Math.max(...sev) / 2 }),
+      parts: sev.map((v, k) => ({ start: start + k * 0.5, end: start + (k + 1) * 0.5, severities: { black: v } }))
+    })
+    // 1.5 s of black across a segment boundary: parts 3.5–4 and 4–5, though neither segment reaches 0.6 as a whole.
+    const f = evaluateFlags(rules, 4, [parted(2, [0, 0, 0, 0.9]), parted(4, [0.9, 0.8, 0.1, 0])])
+    expect(f).toEqual([{ rule: 'distortion', distortion: 'black', message: 'black ≥ 0.6 for 1.5 s (00:03.5–00:05.0)', start: 3.5, end: 5 }])
+    // Too short for a 2-second rule.
+    expect(evaluateFlags({ ...rules, distortion: { severity: 0.6, seconds: 2 } }, 4, [parted(2, [0, 0, 0, 0.9]), parted(4, [0.9, 0.8, 0.1, 0])])).toEqual([])
+  })
+
   it('flags a distortion only when it lasts long enough', () => {
     const rules = { ...PRESETS.standard, clipBelow: null, segmentBelow: null, blackOrFrozenSeconds: null, distortion: { severity: 0.6, seconds: 4 } }
     expect(evaluateFlags(rules, 4, [seg(0, 3, { blocking: 0.9 }), seg(2, 4, { blocking: 0.1 })])).toEqual([])

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod'
 import type { SegmentResult } from '../engine/analyze'
-import { formatTime } from '../engine/explain'
+import { formatTime, formatTimeTenths } from '../engine/explain'
+import { incidents, type Localisable } from '../../shared/localise'
 import { FLAG_PRESETS, type PresetName } from '../../shared/flag-presets'
 
 export const FlagRules = z.object({
@@ -12,7 +13,8 @@ export const FlagRules = z.object({
   clipBelow: z.number().min(1).max(5).nullable(),
   /** Flag when any segment scores below this. */
   segmentBelow: z.number().min(1).max(5).nullable(),
-  /** Flag when a distortion's severity stays at or above `severity` for at least `seconds`. */
+  /** Flag when a distortion's severity stays at or above `severity` for at least `seconds` (one incident: stretches
+   *  under a second apart count as one, shared/localise.ts). */
   distortion: z.object({ severity: z.number().min(0).max(1), seconds: z.number().min(0) }).nullable(),
   /** Flag black or frozen stretches at least this long (seconds), whatever the score. */
   blackOrFrozenSeconds: z.number().min(0).nullable(),
@@ -31,7 +33,7 @@ export interface FlagReason {
   distortion?: string
 }
 
-export type FlagSegment = Pick<SegmentResult, 'start' | 'end' | 'score' | 'severities' | 'evidence'>
+export type FlagSegment = Pick<SegmentResult, 'start' | 'end' | 'score' | 'severities' | 'evidence'> & { parts?: Localisable['parts'] }
 
 const t = formatTime
 
@@ -83,11 +85,15 @@ export function evaluateFlags(
   }
   if (rules.distortion) {
     const { severity, seconds } = rules.distortion
-    const ids = [...new Set(segments.flatMap((s) => Object.keys(s.severities)))].sort()
+    const ids = [...new Set(segments.flatMap((s) => [...Object.keys(s.severities), ...(s.parts ?? []).flatMap((p) => Object.keys(p.severities))]))].sort()
     for (const id of ids) {
-      for (const r of runs(segments, (s) => (s.severities[id] ?? 0) >= severity)) {
-        if (r.end - r.start + 1e-6 < seconds) continue
-        reasons.push({ rule: 'distortion', distortion: id, message: `${labels[id] ?? id.replace(/_/g, ' ')} ≥ ${severity} for ${(r.end - r.start).toFixed(0)} s (${t(r.start)}–${t(r.end)})`, start: r.start, end: r.end })
+      // Its incidents (shared/localise.ts): timed by the segments' parts, and one flag for stretches under a second apart.
+      for (const [start, stop] of incidents(segments, id, severity)) {
+        const secs = stop - start
+        if (secs + 1e-6 < seconds) continue
+        const long = secs >= 1.95 ? `${secs.toFixed(0)} s` : `${secs.toFixed(1)} s`
+        const when = Number.isInteger(Math.round(start * 1000) / 1000) && Number.isInteger(Math.round(stop * 1000) / 1000) ? `${t(start)}–${t(stop)}` : `${formatTimeTenths(start)}–${formatTimeTenths(stop)}`
+        reasons.push({ rule: 'distortion', distortion: id, message: `${labels[id] ?? id.replace(/_/g, ' ')} ≥ ${severity} for ${long} (${when})`, start, end: stop })
       }
     }
   }

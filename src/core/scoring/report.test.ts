@@ -7,8 +7,12 @@ const score: StoredScore = {
   severities: { black: 0.9 }, summary: '<think>Worst stretch 00:02–00:04: severe black frames.</think><answer>2.10</answer>',
   flags: [{ rule: 'black', message: 'black frames for about 2.0 s (00:02–00:04)', start: 2, end: 4 }], provider: 'cpu', wallMs: 1, modelMs: 1, scoredAt: 0, silences: null,
   segments: [
-    { start: 0, end: 2, score: 4.2, levels: null, severities: {}, evidence: {}, explanation: '00:00–00:02: no clear defect (4.20, good).' },
-    { start: 2, end: 4, score: 1.3, levels: null, severities: { black: 0.9 }, evidence: {}, explanation: '00:02–00:04: severe black <frames>.' }
+    { start: 0, end: 2, score: 4.2, levels: null, severities: {}, evidence: {}, explanation: '00:00–00:02: no clear defect (4.20, good).', parts: null },
+    { start: 2, end: 4, score: 1.3, levels: null, severities: { black: 0.9 }, evidence: {}, explanation: '00:02–00:04: severe black <frames>.', parts: null },
+    {
+      start: 4, end: 6, score: 3.1, levels: null, severities: { noise: 0.2 }, evidence: {}, explanation: '00:04–00:06: slight noise at 00:05.0–00:05.5.',
+      parts: [4, 4.5, 5, 5.5].map((t) => ({ start: t, end: t + 0.5, score: 3, severities: { noise: t === 5 ? 0.6 : 0.1 } }))
+    }
   ]
 }
 
@@ -29,6 +33,8 @@ describe('HTML report', () => {
     expect(html.indexOf('&lt;bad&gt;.mp4')).toBeLessThan(html.indexOf('good.mp4'))
     expect(html).toContain('⚑ black frames for about 2.0 s (00:02–00:04)')
     expect(html).toMatch(/<svg[^>]*aria-label="Timeline"/)
+    // A distortion found in a part has its lane, drawn on that part.
+    expect(html).toContain('<title>noise 0.60 at 00:05.0–00:05.5</title>')
     expect(html).toContain('not on human opinion scores')
   })
   it('colours scores red to green', () => {

@@ -2,7 +2,8 @@
  * `vqa report --html`: one self-contained HTML file (no scripts, no external resources) with each clip's score,
  * flags, the model's reasoning and a drawn timeline — a score strip per segment and a lane per distortion found.
  */
-import { formatTime, levelWord, REPORT_THRESHOLD } from '../engine/explain'
+import { formatTime, formatTimeTenths, levelWord, REPORT_THRESHOLD } from '../engine/explain'
+import { peakSeverity, severityStretches } from '../../shared/localise'
 import type { StoredScore } from './store'
 
 export interface ReportClip {
@@ -26,7 +27,8 @@ function timeline(s: StoredScore, duration: number): string {
   const W = 900
   const laneH = 14
   const x = (t: number): number => (t / Math.max(duration, 1e-6)) * W
-  const found = [...new Set(s.segments.flatMap((g) => Object.entries(g.severities).filter(([, v]) => v >= REPORT_THRESHOLD).map(([k]) => k)))].sort()
+  const ids = [...new Set(s.segments.flatMap((g) => [...Object.keys(g.severities), ...(g.parts ?? []).flatMap((p) => Object.keys(p.severities))]))]
+  const found = ids.filter((id) => s.segments.some((g) => peakSeverity(g, id) >= REPORT_THRESHOLD)).sort()
   const H = 28 + found.length * (laneH + 4) + 18
   const parts: string[] = []
   for (const g of s.segments) {
@@ -38,10 +40,11 @@ function timeline(s: StoredScore, duration: number): string {
   found.forEach((id, i) => {
     const y = 28 + i * (laneH + 4)
     parts.push(`<text x="${W + 6}" y="${y + 11}" font-size="11" fill="#444">${esc(id.replace(/_/g, ' '))}</text>`)
-    for (const g of s.segments) {
-      const v = g.severities[id] ?? 0
-      if (v < REPORT_THRESHOLD) continue
-      parts.push(`<rect x="${x(g.start).toFixed(1)}" y="${y}" width="${Math.max(1, x(g.end) - x(g.start) - 1).toFixed(1)}" height="${laneH}" fill="#c0392b" fill-opacity="${(0.25 + 0.75 * v).toFixed(2)}"><title>${esc(`${id} ${v.toFixed(2)} at ${formatTime(g.start)}–${formatTime(g.end)}`)}</title></rect>`)
+    // Where the segments' parts place it (shared/localise.ts): the same stretches the findings and flags name.
+    for (const r of s.segments.flatMap((g) => severityStretches(g, id, REPORT_THRESHOLD))) {
+      if (r.severity < REPORT_THRESHOLD) continue
+      const at = r.part === null ? `${formatTime(r.start)}–${formatTime(r.end)}` : `${formatTimeTenths(r.start)}–${formatTimeTenths(r.end)}`
+      parts.push(`<rect x="${x(r.start).toFixed(1)}" y="${y}" width="${Math.max(1, x(r.end) - x(r.start) - 1).toFixed(1)}" height="${laneH}" fill="#c0392b" fill-opacity="${(0.25 + 0.75 * r.severity).toFixed(2)}"><title>${esc(`${id} ${r.severity.toFixed(2)} at ${at}`)}</title></rect>`)
     }
   })
   const ticks = Math.min(10, Math.max(1, Math.floor(duration)))

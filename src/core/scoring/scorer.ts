@@ -7,6 +7,7 @@
 import type { Db } from '../catalog/database'
 import { analyzeFile } from '../engine/analyze'
 import { distortionLabels, explainClip } from '../engine/explain'
+import { peakSeverity } from '../../shared/localise'
 import { trainableInputs, type LoadedPack } from '../engine/pack'
 import { DecodeError } from '../engine/sampler'
 import { isAbortError } from '../media/run'
@@ -89,7 +90,8 @@ export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clip
           : null
         const { segments: explained, score, summary: reasoning } = explainClip(segs, labels)
         const severities: Record<string, number> = {}
-        for (const s of segs) for (const [k, v] of Object.entries(s.severities)) severities[k] = Math.max(severities[k] ?? 0, v)
+        // The strongest over segments and their parts: a short event found in a part is the clip's too.
+        for (const s of segs) for (const k of Object.keys(s.severities)) severities[k] = Math.max(severities[k] ?? 0, peakSeverity(s, k))
         const levels = segs[0]?.levels
           ? segs[0].levels.map((_, k) => segs.reduce((a, s) => a + (s.levels?.[k] ?? 0) * (s.end - s.start), 0) / Math.max(1e-9, segs.reduce((a, s) => a + s.end - s.start, 0)))
           : null
@@ -117,7 +119,8 @@ export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clip
             levels: s.levels,
             severities: s.severities,
             evidence: s.evidence,
-            explanation: s.sentence
+            explanation: s.sentence,
+            parts: s.parts
           }))
         })
         summary.scored++

@@ -14,6 +14,26 @@ export type SegmentRecord = Pick<SegmentResult, 'start' | 'end' | 'score' | 'lev
   explanation: string
   /** The trainable stage's inputs (see trainableInputs), kept for fine-tuning. */
   inputs?: Float32Array | null
+  /** The segment's parts (engine/analyze.ts), without their measurements; null when it was not measured in parts. */
+  parts?: StoredPart[] | null
+}
+
+export interface StoredPart {
+  start: number
+  end: number
+  score: number
+  severities: Record<string, number>
+}
+
+/** Pure: parts as stored — times to the millisecond and values to three places, which is all a timeline shows. */
+export function compactParts(parts: ReadonlyArray<StoredPart> | null | undefined): string | null {
+  if (!parts?.length) return null
+  const r = (v: number, d: number): number => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : 0)
+  return JSON.stringify(parts.map((p) => ({ start: r(p.start, 3), end: r(p.end, 3), score: r(p.score, 3), severities: Object.fromEntries(Object.entries(p.severities).map(([k, v]) => [k, r(v, 3)])) })))
+}
+
+function readParts(json: unknown): StoredPart[] | null {
+  return typeof json === 'string' ? (JSON.parse(json) as StoredPart[]) : null
 }
 
 export interface ScoreRecord {
@@ -74,12 +94,12 @@ export function saveScore(db: Db, r: ScoreRecord, now = Date.now()): number {
          ON CONFLICT (clip_id) DO UPDATE SET fingerprint = excluded.fingerprint, cuts_json = excluded.cuts_json`
       ).run(r.clipId, r.fingerprint, JSON.stringify(r.sceneCuts.map((t) => Math.round(t * 1000) / 1000)))
     const seg = db.prepare(
-      `INSERT INTO segment_scores (score_id, idx, start, end, score, levels_json, severities_json, evidence_json, explanation, inputs)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      `INSERT INTO segment_scores (score_id, idx, start, end, score, levels_json, severities_json, evidence_json, explanation, inputs, parts_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     )
     r.segments.forEach((s, i) =>
       seg.run(id, i, s.start, s.end, s.score, s.levels ? JSON.stringify(s.levels) : null, JSON.stringify(s.severities), JSON.stringify(s.evidence), s.explanation,
-        s.inputs ? Buffer.from(s.inputs.buffer, s.inputs.byteOffset, s.inputs.byteLength) : null)
+        s.inputs ? Buffer.from(s.inputs.buffer, s.inputs.byteOffset, s.inputs.byteLength) : null, compactParts(s.parts))
     )
     const present = Object.entries(r.severities)
       .filter(([, v]) => v >= DISTORTION_PRESENT)
@@ -155,7 +175,7 @@ export interface StoredScore extends Omit<ScoreRecord, 'segments' | 'silences'> 
   silences: Array<{ start: number; end: number }> | null
   model: string
   scoredAt: number
-  segments: SegmentRecord[]
+  segments: Array<SegmentRecord & { parts: StoredPart[] | null }>
 }
 
 export function scoresOfClip(db: Db, clipId: number): StoredScore[] {
@@ -191,7 +211,8 @@ export function scoresOfClip(db: Db, clipId: number): StoredScore[] {
       levels: s['levels_json'] ? (JSON.parse(s['levels_json'] as string) as number[]) : null,
       severities: JSON.parse(s['severities_json'] as string) as Record<string, number>,
       evidence: JSON.parse(s['evidence_json'] as string) as Record<string, number>,
-      explanation: s['explanation'] as string
+      explanation: s['explanation'] as string,
+      parts: readParts(s['parts_json'])
     }))
   }))
 }
@@ -219,18 +240,19 @@ export function reflagBatch(db: Db, rules: FlagRules, afterClipId: number, batch
     }
     return l
   }
-  const segStmt = db.prepare('SELECT start, end, score, severities_json, evidence_json FROM segment_scores WHERE score_id = ? ORDER BY idx')
+  const segStmt = db.prepare('SELECT start, end, score, severities_json, evidence_json, parts_json FROM segment_scores WHERE score_id = ? ORDER BY idx')
   const updScore = db.prepare('UPDATE clip_scores SET flags_json = ? WHERE id = ?')
   const updClip = db.prepare('UPDATE clips SET flags_json = ?, flagged = ? WHERE id = ? AND (flags_json != ? OR flagged != ?)')
   let changed = 0
   db.transaction(() => {
     for (const r of rows) {
-      const segments = (segStmt.all(r.scoreId) as Array<{ start: number; end: number; score: number; severities_json: string; evidence_json: string }>).map((s) => ({
+      const segments = (segStmt.all(r.scoreId) as Array<{ start: number; end: number; score: number; severities_json: string; evidence_json: string; parts_json: string | null }>).map((s) => ({
         start: s.start,
         end: s.end,
         score: s.score,
         severities: JSON.parse(s.severities_json) as Record<string, number>,
-        evidence: JSON.parse(s.evidence_json) as Record<string, number>
+        evidence: JSON.parse(s.evidence_json) as Record<string, number>,
+        parts: readParts(s.parts_json)
       }))
       const silences = r.silences ? (JSON.parse(r.silences) as Array<{ start: number; end: number }>) : []
       const flags = JSON.stringify(evaluateFlags(rules, r.score, segments, silences, labels(r.modelId)))

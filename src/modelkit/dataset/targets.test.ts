@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AppliedDistortion } from './distortions'
 import { DISTORTION_IDS } from './distortions'
-import { MAX_PENALTY, overlapFraction, penalty, qualityFromPenalties, qualityFromSeverities, segmentSeverities, segmentTimes, zeroSeverities } from './targets'
+import { MAX_PENALTY, overlapFraction, partSeverities, penalty, qualityFromPenalties, qualityFromSeverities, segmentSeverities, segmentTimes, zeroSeverities } from './targets'
 
 const d = (id: AppliedDistortion['id'], level: AppliedDistortion['level'], start = 0, end = 4): AppliedDistortion => ({ id, level, start, end, params: {} })
 
@@ -65,5 +65,33 @@ describe('severities per segment', () => {
     expect(segmentTimes(4)).toEqual([{ start: 0, end: 2 }, { start: 2, end: 4 }])
     expect(segmentTimes(8)).toHaveLength(4)
     expect(segmentTimes(1)).toEqual([{ start: 0, end: 1 }])
+  })
+})
+
+describe('part targets', () => {
+  it('follow the window coverage for distortions on every frame', () => {
+    const blur: AppliedDistortion = { id: 'blur', level: 3, start: 1.5, end: 3.5, params: { sigma: 2 } }
+    expect(partSeverities([blur], 1.0, 1.5, 30).blur).toBe(0)
+    expect(partSeverities([blur], 1.5, 2.0, 30).blur).toBeCloseTo(0.75, 10)
+    expect(partSeverities([blur], 3.25, 3.75, 30).blur).toBeCloseTo(0.375, 10)
+  })
+
+  it('follow the recorded runs for freeze, stutter and black', () => {
+    // Window 0–2 s at 10 fps (frames 0–19), half of it frozen: frames 5–14.
+    const freeze: AppliedDistortion = { id: 'freeze', level: 3, start: 0, end: 2, params: { runs: [5, 14] } }
+    expect(partSeverities([freeze], 0, 0.5, 10).freeze).toBe(0) // frames 0–4: none frozen
+    expect(partSeverities([freeze], 0.5, 1.0, 10).freeze).toBeCloseTo(0.75, 10) // frames 5–9: all frozen
+    expect(partSeverities([freeze], 1.5, 2.0, 10).freeze).toBe(0) // frames 15–19
+    // Frames 10–14 frozen of 10–19: share 0.5 = the window's, so the full level.
+    expect(partSeverities([freeze], 1.0, 2.0, 10).freeze).toBeCloseTo(0.75, 10)
+    // A part with a fifth of its frames frozen: 0.2 / 0.5 of the level.
+    expect(partSeverities([freeze], 0.1, 0.6, 10).freeze).toBeCloseTo(0.75 * 0.4, 10)
+  })
+
+  it('average over a segment to about the segment rule', () => {
+    const black: AppliedDistortion = { id: 'black', level: 2, start: 0, end: 2, params: { runs: [3, 5, 13, 15] } }
+    const parts = [0, 0.5, 1, 1.5].map((s) => partSeverities([black], s, s + 0.5, 10).black)
+    expect(parts.reduce((a, b) => a + b, 0) / 4).toBeGreaterThan(0.25)
+    expect(segmentSeverities([black], 0, 2).black).toBeCloseTo(0.5, 10)
   })
 })

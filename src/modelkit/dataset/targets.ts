@@ -61,6 +61,42 @@ export function segmentSeverities(ds: readonly AppliedDistortion[], segStart: nu
   return sev
 }
 
+/** Frames [from, to) that lie in the inclusive runs [a0, b0, a1, b1, …]. */
+function framesInRuns(runs: readonly number[], from: number, to: number): number {
+  let n = 0
+  for (let i = 0; i + 1 < runs.length; i += 2) n += Math.max(0, Math.min(to, runs[i + 1]! + 1) - Math.max(from, runs[i]!))
+  return n
+}
+
+/**
+ * Severity of each distortion in a part of a segment (a stretch of it that the pack also measures on its own, for
+ * localisation): the segment's rule, level/4 × coverage, for the distortions that act on every frame of their
+ * window. The frame-run distortions (freeze, stutter, black) act only on the runs they recorded, and a part is short
+ * enough to hold none of them: there the level counts in proportion to the part's share of run frames against the
+ * window's, capped at 1 — a part frozen throughout is as frozen as the window's level says, a part without a frozen
+ * frame is clean. (Over a whole segment the two readings agree on average; per part the coverage rule would label
+ * clean-looking stretches as distorted.)
+ */
+export function partSeverities(ds: readonly AppliedDistortion[], start: number, end: number, fps: number): Severities {
+  const sev = zeroSeverities()
+  for (const d of ds) {
+    const runs = d.params['runs']
+    let s: number
+    if (Array.isArray(runs) && runs.every((v) => typeof v === 'number')) {
+      const rs = runs as number[]
+      const wFrom = Math.ceil(d.start * fps - 1e-9)
+      const wTo = Math.ceil(d.end * fps - 1e-9)
+      const pFrom = Math.ceil(start * fps - 1e-9)
+      const pTo = Math.ceil(end * fps - 1e-9)
+      const windowShare = framesInRuns(rs, wFrom, wTo) / Math.max(1, wTo - wFrom)
+      const partShare = framesInRuns(rs, pFrom, pTo) / Math.max(1, pTo - pFrom)
+      s = windowShare > 0 ? (d.level / 4) * Math.min(1, partShare / windowShare) : 0
+    } else s = (d.level / 4) * overlapFraction(d.start, d.end, start, end)
+    sev[d.id] = Math.max(sev[d.id], Math.min(1, s))
+  }
+  return sev
+}
+
 export function penalty(id: DistortionId, severity: number): number {
   const s = Math.min(1, Math.max(0, severity))
   return MAX_PENALTY[id] * s ** GAMMA

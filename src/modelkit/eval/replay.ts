@@ -17,6 +17,7 @@ import { analyzeVideo, formatReport, MetaJson, reportOf, type EvalReport, type V
 import { Head, type HeadWeights } from '../../core/model/head'
 import { locateFfmpeg } from '../../core/media/locate'
 import { measurementPipelineId } from '../packs/pipeline-id'
+import { measuredSegment } from '../packs/build-default'
 
 const ROOT = resolve(__dirname, '..', '..', '..')
 
@@ -25,8 +26,9 @@ interface MeasuredVideo {
   gt: number
   truth: VideoResult['truth']
   seconds: number
-  /** x: the measurements then BRISQUE (the default head's inputs); JSON has no NaN, so undefined ones are null. */
-  segments: Array<{ start: number; end: number; x: Array<number | null> }>
+  /** x: the measurements then BRISQUE (the default head's inputs); JSON has no NaN, so undefined ones are null.
+   *  parts: the same for each of the segment's parts, where the pack measures them. */
+  segments: Array<{ start: number; end: number; x: Array<number | null>; parts?: Array<{ start: number; end: number; x: Array<number | null> }> }>
   error: string | null
 }
 
@@ -45,9 +47,14 @@ export async function measureSet(packDir: string, metaFile: string, root: string
       const base = { file: a.image_id, gt: a.score, truth: a.vqa }
       try {
         const { segments, seconds } = await analyzeVideo(pack, tools, join(root, a.image_id), { mode })
-        const x = (s: (typeof segments)[number]): Array<number | null> =>
-          [...Array.from(s.values.get('measure.features')!.data as Float32Array), Number(s.values.get('brisque.score')!.data[0])].map((v) => (Number.isNaN(v) ? null : v))
-        videos.push({ ...base, seconds, segments: segments.map((s) => ({ start: s.start, end: s.end, x: x(s) })), error: null })
+        const json = (x: number[]): Array<number | null> => x.map((v) => (Number.isNaN(v) ? null : v))
+        const rows = segments.map((s) => measuredSegment(a.image_id, s))
+        videos.push({
+          ...base,
+          seconds,
+          segments: rows.map((m) => ({ start: m.start, end: m.end, x: json(m.x), ...(m.parts ? { parts: m.parts.map((p) => ({ start: p.start, end: p.end, x: json(p.x) })) } : {}) })),
+          error: null
+        })
       } catch (err) {
         videos.push({ ...base, seconds: 0, segments: [], error: (err as Error).message })
       }
@@ -65,13 +72,19 @@ export function replayHead(weights: HeadWeights, videos: readonly MeasuredVideo[
   const head = Head.fromWeights(weights)
   try {
     const ok = videos.filter((v) => !v.error)
-    const p = head.predict(ok.flatMap((v) => v.segments.map((s) => s.x.map((x) => x ?? NaN))))
+    const row = (x: ReadonlyArray<number | null>): number[] => x.map((v) => v ?? NaN)
+    // Segments and their parts in one batch, in order: each segment's row, then its parts' rows.
+    const p = head.predict(ok.flatMap((v) => v.segments.flatMap((s) => [row(s.x), ...(s.parts ?? []).map((q) => row(q.x))])))
     let k = 0
+    const next = (start: number, end: number) => {
+      const i = k++
+      return { start, end, score: p.scores[i]!, severities: Object.fromEntries(weights.spec.distortions.map((d, j) => [d, p.severities[i]![j]!])) }
+    }
     const scored = new Map(
       ok.map((v) => {
         const segments = v.segments.map((s) => {
-          const i = k++
-          return { start: s.start, end: s.end, score: p.scores[i]!, severities: Object.fromEntries(weights.spec.distortions.map((d, j) => [d, p.severities[i]![j]!])) }
+          const seg = next(s.start, s.end)
+          return { ...seg, parts: s.parts ? s.parts.map((q) => next(q.start, q.end)) : null }
         })
         return [v.file, segments] as const
       })

@@ -9,6 +9,7 @@ import { Head, levelTarget, mergeHeads, type HeadSpec } from '../../core/model/h
 import { agreement, auc } from '../../core/eval/metrics'
 import { seededRandom } from '../../core/training/rewards'
 import { fitShifts, flagF1, flagTruth, withSeverityShifts, type ShiftOptions } from './calibrate'
+import { useBackend, type TrainingBackend } from './backend'
 
 export interface Sample {
   /** Measurements then BRISQUE, in HeadSpec.inputs order. */
@@ -27,6 +28,9 @@ export interface Sample {
   fast?: boolean
   /** Weight in the absolute-target losses (default 1), on top of the quality balancing. */
   weight?: number
+  /** A part of a segment (a quarter of its frames, measured on its own, for localisation): trained on, but the
+   *  validation figures and the severity calibration are over whole segments, as the score is. */
+  part?: boolean
 }
 
 export interface TrainOptions {
@@ -46,6 +50,12 @@ export interface TrainOptions {
   rankGroupsPerStep?: number
   /** Heads trained from different initialisations and merged into one (their mean; mergeHeads). Default 1. */
   members?: number
+  /** Part samples (Sample.part) train the score as well as the severities. Default false: severities only. */
+  partScore?: boolean
+  /** TensorFlow.js backend (backend.ts); default 'cpu'. */
+  backend?: TrainingBackend
+  /** How the head makes its score (HeadSpec.score): absent, its own level layer; 'penalties', from its severities. */
+  score?: HeadSpec['score']
   /**
    * Fit one severity bias shift per distortion on the held-back photos (full-mode segments), for flagging at
    * `threshold` (see calibrate.ts). Off when absent. The validation figures below do not move with it (AUC and the
@@ -88,7 +98,7 @@ export function logOffsetsFor(inputs: readonly string[]): number[] {
   return inputs.map((n) => logScale[n] ?? 0)
 }
 
-export function fitSpec(samples: readonly Sample[], inputs: string[], distortions: string[], hidden: number[]): HeadSpec {
+export function fitSpec(samples: readonly Sample[], inputs: string[], distortions: string[], hidden: number[], score?: HeadSpec['score']): HeadSpec {
   const logOffsets = logOffsetsFor(inputs)
   const t = samples.map((s) => s.x.map((v, i) => (logOffsets[i]! > 0 ? Math.log(Math.abs(v) + logOffsets[i]!) : v)))
   // Undefined measurements (NaN) are left out of the statistics; the head replaces them by the mean.
@@ -101,7 +111,7 @@ export function fitSpec(samples: readonly Sample[], inputs: string[], distortion
     const c = column(i)
     return Math.sqrt(c.reduce((a, b) => a + (b - mean[i]!) ** 2, 0) / Math.max(1, c.length)) || 1
   })
-  return { inputs, logOffsets, mean, std, hidden, distortions }
+  return { inputs, logOffsets, mean, std, hidden, distortions, ...(score ? { score } : {}) }
 }
 
 /**
@@ -164,7 +174,14 @@ function rankLoss(head: Head, samples: readonly Sample[], groups: ReadonlyArray<
   if (hi.length === 0) return tf.scalar(0)
   const { logits } = head.forward(tf.tensor2d(rows), noise)
   const score = tf.sum(tf.mul(tf.softmax(logits), levels), 1)
-  const diff = tf.sub(tf.gather(score, tf.tensor1d(lo, 'int32')), tf.gather(score, tf.tensor1d(hi, 'int32')))
+  // score[lo] − score[hi] for every pair, as one product with a ±1 matrix: a gather's gradient needs a kernel
+  // (UnsortedSegmentSum) that the WebAssembly backend does not have.
+  const pairs = new Float32Array(hi.length * rows.length)
+  hi.forEach((h, k) => {
+    pairs[k * rows.length + lo[k]!] = 1
+    pairs[k * rows.length + h] = -1
+  })
+  const diff = tf.squeeze(tf.matMul(tf.tensor2d(pairs, [hi.length, rows.length]), tf.expandDims(score, 1)), [1])
   return tf.mean(tf.softplus(tf.mul(tf.add(diff, RANK_MARGIN), 4))) as tf.Scalar
 }
 
@@ -180,6 +197,8 @@ function fitMember(spec: HeadSpec, train: readonly Sample[], seed: number, opts:
   const Q = train.map((s) => s.quality)
   const S = train.map((s) => s.severities)
   const W = balanceWeights(Q).map((w, i) => w * (train[i]!.weight ?? 1))
+  // Parts teach where a distortion is (severities); unless asked, the score is learned from whole segments only.
+  const WQ = W.map((w, i) => (train[i]!.part && !opts.partScore ? 0 : w))
   const levels = tf.tensor1d([1, 2, 3, 4, 5])
   const rankGroups = seriesGroups(train)
   const rankWeight = rankGroups.length ? (opts.rankWeight ?? 1) : 0
@@ -194,14 +213,17 @@ function fitMember(spec: HeadSpec, train: readonly Sample[], seed: number, opts:
             const x = tf.tensor2d(idx.map((i) => X[i]!))
             const { logits, severities } = head.forward(x, opts.inputNoise ?? 0)
             const w = tf.tensor1d(idx.map((i) => W[i]!))
+            const wq = tf.tensor1d(idx.map((i) => WQ[i]!))
             const logp = tf.logSoftmax(logits)
-            const ce = tf.neg(tf.mean(tf.mul(w, tf.sum(tf.mul(tf.tensor2d(idx.map((i) => L[i]!)), logp), 1))))
+            const ce = tf.neg(tf.mean(tf.mul(wq, tf.sum(tf.mul(tf.tensor2d(idx.map((i) => L[i]!)), logp), 1))))
             const expected = tf.sum(tf.mul(tf.exp(logp), levels), 1)
-            const mse = tf.mean(tf.mul(w, tf.square(tf.sub(expected, tf.tensor1d(idx.map((i) => Q[i]!))))))
+            const mse = tf.mean(tf.mul(wq, tf.square(tf.sub(expected, tf.tensor1d(idx.map((i) => Q[i]!))))))
             const sv = tf.clipByValue(severities, 1e-6, 1 - 1e-6)
             const st = tf.tensor2d(idx.map((i) => S[i]!))
             const bce = tf.neg(tf.mean(tf.mul(tf.expandDims(w, 1), tf.add(tf.mul(st, tf.log(sv)), tf.mul(tf.sub(1, st), tf.log(tf.sub(1, sv)))))))
-            let loss = tf.add(tf.add(ce, tf.mul(mse, 0.5)), bce)
+            // A penalties head's levels are its score between two levels: the soft-label cross-entropy has nothing to
+            // fit there (and log 0 elsewhere), so its score learns from the squared error alone.
+            let loss = spec.score ? tf.add(mse, bce) : tf.add(tf.add(ce, tf.mul(mse, 0.5)), bce)
             if (rankWeight > 0) loss = tf.add(loss, tf.mul(rankWeight, rankLoss(head, train, pickGroups(rankGroups, opts.rankGroupsPerStep ?? 16, r), levels, opts.inputNoise ?? 0)))
             if (opts.l2) for (const v of head.vars) if (v.shape.length === 2) loss = tf.add(loss, tf.mul(opts.l2, tf.sum(tf.square(v))))
             return loss as tf.Scalar
@@ -243,10 +265,10 @@ export function calibrateHead(head: Head, set: readonly Sample[], c: ShiftOption
 }
 
 export async function trainHead(samples: readonly Sample[], inputs: string[], distortions: string[], opts: TrainOptions = {}): Promise<TrainResult> {
-  await tf.setBackend('cpu')
+  await useBackend(opts.backend ?? 'cpu')
   const seed = opts.seed ?? 7
   const { train, val } = splitByGroup(samples, opts.validationFraction ?? 0.15, seed)
-  const spec = fitSpec(train, inputs, distortions, opts.hidden ?? [64, 64])
+  const spec = fitSpec(train, inputs, distortions, opts.hidden ?? [64, 64], opts.score)
   const count = Math.max(1, opts.members ?? 1)
   const members: Head[] = []
   // Members differ only in their initialisation and the order they see the samples in; one split, one spec.
@@ -255,7 +277,7 @@ export async function trainHead(samples: readonly Sample[], inputs: string[], di
   if (count > 1) for (const m of members) m.dispose()
 
   let calibration: TrainResult['calibration']
-  const valFull = val.filter((s) => !s.fast)
+  const valFull = val.filter((s) => !s.fast && !s.part)
   if (opts.calibrate && valFull.length) ({ head, calibration } = calibrateHead(head, valFull, opts.calibrate))
 
   const validate = (set: readonly Sample[]): Validation => {
@@ -266,7 +288,7 @@ export async function trainHead(samples: readonly Sample[], inputs: string[], di
       .filter((v) => Number.isFinite(v))
     return { segments: set.length, srcc: a.srcc, plcc: a.plcc, rmse: a.rmse, severityAuc: aucs.reduce((x, y) => x + y, 0) / Math.max(1, aucs.length) }
   }
-  const valFast = val.filter((s) => s.fast)
+  const valFast = val.filter((s) => s.fast && !s.part)
   return {
     head,
     train: { segments: train.length },

@@ -1,17 +1,20 @@
 /**
  * The measurement stage of the default pack, as an ONNX graph: what a QC engineer looks at, measured per frame on
  * native-resolution fragments (compression, noise and blur survive) and on a small global view (exposure, colour,
- * motion), then pooled over the segment. Every output is a named, human-readable quantity — the explanations quote
- * them — and the learned head reads them all.
+ * motion), then pooled over the segment — and over each quarter of it, so that a finding can say *when* inside the
+ * segment it happens. Every output is a named, human-readable quantity — the explanations quote them — and the
+ * learned head reads them all.
  *
  * Inputs (T = frames of one segment, consecutive, T ≥ 4):
  *   frag  uint8 [T, 1, 256, 256]  luma mosaic of 4×4 native-resolution 64×64 patches, patch origins on the 8-pixel grid
  *   glob  uint8 [T, 3, 90, 160]   the whole frame, RGB, scaled to 160×90
- * Output:
- *   features float32 [1, F]       in the order of MEASUREMENTS
+ * Outputs:
+ *   features float32 [1, F]       the segment, in the order of MEASUREMENTS
+ *   parts    float32 [PARTS, F]   the same measurements over each of PARTS equal stretches of the segment's frames
+ *                                 (NaN where a stretch has no frame to measure: very short segments)
  */
 import { attr, GraphBuilder, tensor, type Value } from '../../core/onnx/graph'
-import { add, cast, concat, conv2d, div, mul, reduce, reduceMean, reshape, slice, sub, unary, END } from '../../core/onnx/ops'
+import { add, cast, concat, div, mul, reduce, reduceMean, reshape, slice, sub, unary, END } from '../../core/onnx/ops'
 
 export const FRAG_SIZE = 256
 export const PATCH = 64
@@ -24,6 +27,8 @@ export const MOTION_RANGE = 4
 export const POINT_SHARE = 0.01
 /** Spatial measures use every 4th frame of the segment (T/4 frames). */
 export const SPATIAL_STRIDE = 4
+/** The segment is also measured in this many equal stretches of its frames (its parts), for localisation. */
+export const PARTS = 4
 
 export interface Measurement {
   name: string
@@ -64,6 +69,47 @@ export const MEASUREMENTS: readonly Measurement[] = [
 
 const F = MEASUREMENTS.length
 
+/**
+ * Pooling of per-frame series, once over the whole segment and once per part. Each series says where its items sit
+ * in the segment (item i at frame offset + stride·i), so a series of frame pairs or of every 4th frame lands in the
+ * right part.
+ */
+interface Pooler {
+  /** Mean over the segment, as [1]. */
+  mean(x: Value): Value
+  /** Mean per part, as [PARTS]. */
+  partMean(x: Value, stride: number, offset: number): Value
+  /** Max per part, as [PARTS] (x ≥ 0). */
+  partMax(x: Value, stride: number, offset: number): Value
+}
+
+function pooler(g: GraphBuilder, frames: Value): Pooler {
+  const totalFrames = cast(g, g.node('Gather', [g.node('Shape', [frames]), g.constant(tensor.int64([0], []))], { axis: attr.int(0) }), 'float32')
+  const parts = g.constant(tensor.float32(Array.from({ length: PARTS }, (_, k) => k), [1, PARTS]))
+  const cache = new Map<string, { onehot: Value; weights: Value }>()
+  // Which part each item belongs to, as a one-hot [n, PARTS] matrix, and the same divided by the part's item count.
+  const assign = (x: Value, stride: number, offset: number) => {
+    const key = `${x.name}|${stride}|${offset}`
+    const hit = cache.get(key)
+    if (hit) return hit
+    const n = g.node('Gather', [g.node('Shape', [x]), g.constant(tensor.int64([0], []))], { axis: attr.int(0) })
+    const index = cast(g, g.node('Range', [g.constant(tensor.int64([0], [])), n, g.constant(tensor.int64([1], []))]), 'float32')
+    const position = add(g, mul(g, index, g.scalar(stride)), g.scalar(offset))
+    const part = g.node('Min', [g.node('Floor', [div(g, mul(g, position, g.scalar(PARTS)), totalFrames)]), g.scalar(PARTS - 1)])
+    const onehot = cast(g, g.node('Equal', [reshape(g, part, [-1, 1]), parts]), 'float32') // [n, PARTS]
+    // An empty part divides 0 by 0: NaN, which says "not measured" rather than a made-up 0.
+    const weights = div(g, onehot, reduce(g, 'ReduceSum', onehot, [0], true))
+    const out = { onehot, weights }
+    cache.set(key, out)
+    return out
+  }
+  return {
+    mean: (x) => reshape(g, reduceMean(g, x, [0], true), [1]),
+    partMean: (x, stride, offset) => reshape(g, g.node('MatMul', [reshape(g, x, [1, -1]), assign(x, stride, offset).weights]), [PARTS]),
+    partMax: (x, stride, offset) => reduce(g, 'ReduceMax', mul(g, reshape(g, x, [-1, 1]), assign(x, stride, offset).onehot), [0], false)
+  }
+}
+
 /** Builds the measurement graph; returns ONNX bytes. */
 export function buildMeasureModel(): Uint8Array {
   const g = new GraphBuilder({ name: 'vqa-measure', docString: 'VQA Inspector measurement stage; see src/modelkit/measure/graph.ts' })
@@ -73,16 +119,16 @@ export function buildMeasureModel(): Uint8Array {
   const sumAll = (x: Value): Value => reduce(g, 'ReduceSum', x, [1, 2, 3], false)
   const gt = (x: Value, t: number): Value => cast(g, g.node('Greater', [x, c(t)]), 'float32')
   const lt = (x: Value, t: number): Value => cast(g, g.node('Less', [x, c(t)]), 'float32')
+  const and = (a: Value, b: Value): Value => g.node('And', [a, b])
   const abs = (x: Value): Value => unary(g, 'Abs', x)
   const sqrt = (x: Value): Value => unary(g, 'Sqrt', x)
   const sigmoid = (x: Value): Value => g.node('Sigmoid', [x])
   const safeDiv = (a: Value, b: Value, eps: number): Value => div(g, a, add(g, b, c(eps)))
-  /** Mean over T of a [T] vector, as [1]. */
-  const segMean = (x: Value): Value => reshape(g, reduceMean(g, x, [0], true), [1])
-  const segMax = (x: Value): Value => reshape(g, reduce(g, 'ReduceMax', x, [0], true), [1])
+  const hypot = (a: Value, b: Value, eps: number): Value => sqrt(add(g, add(g, mul(g, a, a), mul(g, b, b)), c(eps)))
 
   const frag = g.input('frag', 'uint8', ['frames', 1, FRAG_SIZE, FRAG_SIZE], 'luma mosaic of native-resolution patches')
   const glob = g.input('glob', 'uint8', ['frames', 3, GLOBAL_H, GLOBAL_W], 'whole frame, RGB, 160×90')
+  const pool = pooler(g, frag)
 
   // ---- fragments → one 64×64 patch per batch item, so no filter ever straddles the mosaic's seams ----
   const toUnit = (x: Value): Value => mul(g, cast(g, x, 'float32'), c(1 / 255))
@@ -96,83 +142,89 @@ export function buildMeasureModel(): Uint8Array {
     [-1, 1, PATCH, PATCH]
   ) // [T·16, 1, 64, 64]
 
+  // Every filter below is written as differences of shifted slices, which ONNX Runtime runs as plain element-wise
+  // passes; as convolutions each was an im2col expansion of the patches, several times the memory traffic.
   const dh = sub(g, slice(g, patches, [1], [END], [3]), slice(g, patches, [0], [-1], [3])) // [.,1,64,63]
   const dv = sub(g, slice(g, patches, [1], [END], [2]), slice(g, patches, [0], [-1], [2])) // [.,1,63,64]
   const adh = abs(dh)
   const adv = abs(dv)
+  const sumH = sumAll(adh)
+  const sumV = sumAll(adv)
 
   // Blur (Crété-Roffet): how much of each edge survives a further 9-tap blur. Sharp pictures lose a lot, blurred
-  // ones almost nothing.
-  const box = (axis: 'h' | 'v'): Value => {
-    const k = tensor.float32(new Array(9).fill(1 / 9), axis === 'h' ? [1, 1, 1, 9] : [1, 1, 9, 1])
-    const padded = g.node('Pad', [patches, g.int64s(axis === 'h' ? [0, 0, 0, 4, 0, 0, 0, 4] : [0, 0, 4, 0, 0, 0, 4, 0])], { mode: attr.string('edge') })
-    return conv2d(g, padded, k)
+  // ones almost nothing. The step between neighbours of the 9-tap box mean is (p[x+5] − p[x−4]) / 9 on the
+  // edge-padded patch, so the blurred picture is never formed.
+  const boxStep = (axis: 2 | 3): Value => {
+    const padded = g.node('Pad', [patches, g.int64s(axis === 3 ? [0, 0, 0, 4, 0, 0, 0, 4] : [0, 0, 4, 0, 0, 0, 4, 0])], { mode: attr.string('edge') })
+    return mul(g, abs(sub(g, slice(g, padded, [9], [PATCH + 8], [axis]), slice(g, padded, [0], [PATCH - 1], [axis]))), c(1 / 9))
   }
-  const bh = box('h')
-  const bv = box('v')
-  const abh = abs(sub(g, slice(g, bh, [1], [END], [3]), slice(g, bh, [0], [-1], [3])))
-  const abv = abs(sub(g, slice(g, bv, [1], [END], [2]), slice(g, bv, [0], [-1], [2])))
-  const lossH = sumAll(g.node('Relu', [sub(g, adh, abh)]))
-  const lossV = sumAll(g.node('Relu', [sub(g, adv, abv)]))
-  const blurH = sub(g, c(1), safeDiv(lossH, sumAll(adh), 1e-6))
-  const blurV = sub(g, c(1), safeDiv(lossV, sumAll(adv), 1e-6))
+  const lossH = sumAll(g.node('Relu', [sub(g, adh, boxStep(3))]))
+  const lossV = sumAll(g.node('Relu', [sub(g, adv, boxStep(2))]))
+  const blurH = sub(g, c(1), safeDiv(lossH, sumH, 1e-6))
+  const blurV = sub(g, c(1), safeDiv(lossV, sumV, 1e-6))
   const blur = perFrame(g.node('Max', [blurH, blurV]))
-  const detail = perFrame(mul(g, add(g, meanAll(adh), meanAll(adv)), c(255 / 2)))
+  const pairs = (PATCH - 1) * PATCH
+  const detail = perFrame(mul(g, add(g, sumH, sumV), c(255 / 2 / pairs)))
 
+  // Second differences: vertical (v2) from dv, then horizontal of that — the 3×3 Laplacian-like kernel
+  // [1 −2 1]ᵀ⊗[1 −2 1] that Immerkær's noise estimate uses.
+  const v2 = sub(g, slice(g, dv, [1], [END], [2]), slice(g, dv, [0], [-1], [2])) // [.,1,62,64]: p[y+1] − 2p[y] + p[y−1]
+  const h1 = sub(g, slice(g, v2, [1], [END], [3]), slice(g, v2, [0], [-1], [3]))
+  const lap = sub(g, slice(g, h1, [1], [END], [3]), slice(g, h1, [0], [-1], [3])) // [.,1,62,62]
+  // Sobel magnitudes for the flatness weights: central differences smoothed [1 2 1] across.
+  const sobel = (d: Value, along: 2 | 3): Value => {
+    const across = along === 3 ? 2 : 3
+    const central = add(g, slice(g, d, [1], [END], [along]), slice(g, d, [0], [-1], [along])) // p[+1] − p[−1]
+    const s1 = add(g, slice(g, central, [1], [END], [across]), slice(g, central, [0], [-1], [across]))
+    return abs(add(g, slice(g, s1, [1], [END], [across]), slice(g, s1, [0], [-1], [across])))
+  }
   // Noise (Immerkær): the response to a kernel that cancels planes and ramps, averaged where the picture is flat
   // (soft weights from the local gradient, so heavy noise is still measured rather than masked away entirely).
-  const lapKernel = tensor.float32([1, -2, 1, -2, 4, -2, 1, -2, 1], [1, 1, 3, 3])
-  const sobelX = tensor.float32([-1, 0, 1, -2, 0, 2, -1, 0, 1], [1, 1, 3, 3])
-  const sobelY = tensor.float32([-1, -2, -1, 0, 0, 0, 1, 2, 1], [1, 1, 3, 3])
-  const response = abs(conv2d(g, patches, lapKernel))
-  const grad = add(g, abs(conv2d(g, patches, sobelX)), abs(conv2d(g, patches, sobelY)))
-  const w = unary(g, 'Exp', unary(g, 'Neg', mul(g, mul(g, grad, grad), c(1 / (0.35 * 0.35)))))
-  const noiseRaw = safeDiv(sumAll(mul(g, response, w)), sumAll(w), 1e-6)
+  const grad = add(g, sobel(dh, 3), sobel(dv, 2)) // [.,1,62,62]
+  const w = unary(g, 'Exp', mul(g, mul(g, grad, grad), c(-1 / (0.35 * 0.35))))
+  const noiseRaw = safeDiv(sumAll(mul(g, abs(lap), w)), sumAll(w), 1e-6)
   const noise = perFrame(mul(g, noiseRaw, c((Math.sqrt(Math.PI / 2) / 6) * 255)))
 
   // Blocking: steps across the 8-pixel block grid against steps inside blocks. Patch origins are on the source's
-  // 8-pixel grid, so codec block edges fall between columns 7|8, 15|16, …
-  const edgeMask = (n: number): number[] => Array.from({ length: n }, (_, i) => ((i + 1) % 8 === 0 ? 1 : 0))
-  const mh = edgeMask(PATCH - 1)
-  const bmaskH = g.constant(tensor.float32(mh, [1, 1, 1, PATCH - 1]))
-  const nmaskH = g.constant(tensor.float32(mh.map((v) => 1 - v), [1, 1, 1, PATCH - 1]))
-  const bmaskV = g.constant(tensor.float32(mh, [1, 1, PATCH - 1, 1]))
-  const nmaskV = g.constant(tensor.float32(mh.map((v) => 1 - v), [1, 1, PATCH - 1, 1]))
-  const nb = mh.filter((v) => v === 1).length
-  const nn = PATCH - 1 - nb
-  const edgeStep = add(g, mul(g, sumAll(mul(g, adh, bmaskH)), c(1 / nb)), mul(g, sumAll(mul(g, adv, bmaskV)), c(1 / nb)))
-  const innerStep = add(g, mul(g, sumAll(mul(g, adh, nmaskH)), c(1 / nn)), mul(g, sumAll(mul(g, adv, nmaskV)), c(1 / nn)))
+  // 8-pixel grid, so codec block edges fall between columns 7|8, 15|16, … — every 8th step from the 8th.
+  const edges = Math.floor(PATCH / 8) - 1
+  const inner = PATCH - 1 - edges
+  const edgeH = sumAll(slice(g, adh, [7], [PATCH - 1], [3], [8]))
+  const edgeV = sumAll(slice(g, adv, [7], [PATCH - 1], [2], [8]))
+  const edgeStep = mul(g, add(g, edgeH, edgeV), c(1 / edges))
+  const innerStep = mul(g, sub(g, add(g, sumH, sumV), add(g, edgeH, edgeV)), c(1 / inner))
   // The ratio of sums over all patches of a frame (not a mean of per-patch ratios): flat patches then count for little.
   const blocking = div(g, add(g, perFrame(edgeStep), c(1e-3)), add(g, perFrame(innerStep), c(1e-3)))
 
   // Banding: posterised gradients are long exactly-flat runs broken by small isolated steps.
   const ZERO = 0.5 / 255
-  const zh = lt(adh, ZERO)
-  const zv = lt(adv, ZERO)
-  const flat = perFrame(mul(g, add(g, meanAll(zh), meanAll(zv)), c(0.5)))
+  const zh = g.node('Less', [adh, c(ZERO)])
+  const zv = g.node('Less', [adv, c(ZERO)])
+  const share = (b: Value): Value => meanAll(cast(g, b, 'float32'))
+  const flat = perFrame(mul(g, add(g, share(zh), share(zv)), c(0.5)))
   const isolated = (a: Value, z: Value, axis: number): Value => {
     const centre = slice(g, a, [1], [-1], [axis])
-    const small = mul(g, gt(centre, ZERO), lt(centre, 6.5 / 255))
-    return meanAll(mul(g, small, mul(g, slice(g, z, [0], [-2], [axis]), slice(g, z, [2], [END], [axis]))))
+    const small = and(g.node('Greater', [centre, c(ZERO)]), g.node('Less', [centre, c(6.5 / 255)]))
+    return share(and(small, and(slice(g, z, [0], [-2], [axis]), slice(g, z, [2], [END], [axis]))))
   }
   const contours = perFrame(add(g, isolated(adh, zh, 3), isolated(adv, zv, 2)))
 
   // Interlacing: with motion, the two fields of an interlaced frame disagree, so each line differs from its
-  // neighbours more than from the lines two away.
-  const rowDev = (off: number): Value => {
-    const mid = slice(g, patches, [off], [-off], [2])
-    const up = slice(g, patches, [0], [-2 * off], [2])
-    const down = slice(g, patches, [2 * off], [END], [2])
-    return meanAll(abs(sub(g, mid, mul(g, add(g, up, down), c(0.5)))))
-  }
-  const combing = div(g, add(g, perFrame(rowDev(1)), c(2e-3)), add(g, perFrame(rowDev(2)), c(2e-3)))
+  // neighbours more than from the lines two away. |p[y] − (p[y−1] + p[y+1])/2| is |v2|/2; the two-line version
+  // is the same on d2[y] = p[y+2] − p[y].
+  const d2 = add(g, slice(g, dv, [1], [END], [2]), slice(g, dv, [0], [-1], [2])) // [.,1,62,64]
+  const rowDev1 = mul(g, meanAll(abs(v2)), c(0.5))
+  const rowDev2 = mul(g, meanAll(abs(sub(g, slice(g, d2, [2], [END], [2]), slice(g, d2, [0], [-2], [2])))), c(0.5))
+  const combing = div(g, add(g, perFrame(rowDev1), c(2e-3)), add(g, perFrame(rowDev2), c(2e-3)))
 
   // ---- global view: exposure, contrast, colour ----
-  const rgb = toUnit(glob)
-  // BT.709 luma as one 1×1 convolution: every frame needs it (black frames, flicker, motion).
-  const Y = conv2d(g, rgb, tensor.float32([0.2126, 0.7152, 0.0722], [1, 3, 1, 1])) // [T,1,90,160]
+  // BT.709 luma as one 1×1 convolution, straight from the 0–255 codes: every frame needs it (black frames, flicker,
+  // motion), and the whole RGB view is never converted.
+  const lumaWeights = tensor.float32([0.2126 / 255, 0.7152 / 255, 0.0722 / 255], [1, 3, 1, 1])
+  const Y = g.node('Conv', [cast(g, glob, 'float32'), g.constant(lumaWeights)], { kernel_shape: attr.ints([1, 1]) }) // [T,1,90,160]
   const luma = meanAll(Y) // [T]
-  const contrast = sqrt(g.node('Relu', [sub(g, meanAll(mul(g, Y, Y)), mul(g, luma, luma))]))
+  const lumaSq = meanAll(mul(g, Y, Y))
+  const contrast = sqrt(g.node('Relu', [sub(g, lumaSq, mul(g, luma, luma))]))
   const black = mul(g, sigmoid(mul(g, sub(g, c(0.08), luma), c(100))), sigmoid(mul(g, sub(g, c(0.03), contrast), c(100))))
   // Exposure and colour change slowly, like the fragment measures: every SPATIAL_STRIDE-th frame.
   const rgbS = toUnit(slice(g, glob, [0], [END], [0], [SPATIAL_STRIDE]))
@@ -185,7 +237,7 @@ export function buildMeasureModel(): Uint8Array {
   const Cr = mul(g, sub(g, R, YS), c(1 / 1.5748))
   const castCb = meanAll(Cb)
   const castCr = meanAll(Cr)
-  const saturation = meanAll(sqrt(add(g, add(g, mul(g, Cb, Cb), mul(g, Cr, Cr)), c(1e-8))))
+  const saturation = meanAll(hypot(Cb, Cr, 1e-8))
   // A cast added to a picture (a white-balance error, a chroma offset) moves its blacks and whites off neutral; a
   // picture that is simply colourful — a blue sky, a sunset — still has neutral shadows and highlights. So the
   // colour of the black level and of the white level, as the RGB parade shows them: each channel's darkest (brightest)
@@ -193,16 +245,15 @@ export function buildMeasureModel(): Uint8Array {
   // On 2×2 means (80×45): a lone hot or dead pixel does not set a level, and the selection is a quarter of the work.
   const pixels = (GLOBAL_W / 2) * (GLOBAL_H / 2)
   const k = Math.max(1, Math.round(pixels * POINT_SHARE))
-  const pooled = g.node('AveragePool', [rgbS], { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) })
-  const flatRgb = reshape(g, pooled, [0, 3, pixels])
-  const level = (largest: boolean): Value => {
-    const top = g.nodeN('TopK', [flatRgb, g.int64s([k])], 2, { axis: attr.int(2), largest: attr.int(largest ? 1 : 0), sorted: attr.int(0) })[0]!
+  const extreme = (largest: boolean): Value => {
+    const flatX = reshape(g, g.node('AveragePool', [rgbS], { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) }), [0, 3, pixels])
+    const top = g.nodeN('TopK', [flatX, g.int64s([k])], 2, { axis: attr.int(2), largest: attr.int(largest ? 1 : 0), sorted: attr.int(0) })[0]!
     return reduceMean(g, top, [2], false) // [T', 3]
   }
   // [T', 3] × [3, 2] → (Cb, Cr) of each level, BT.709.
   const toChroma = g.constant(tensor.float32([-0.2126 / 1.8556, 0.7874 / 1.5748, -0.7152 / 1.8556, -0.7152 / 1.5748, 0.9278 / 1.8556, -0.0722 / 1.5748], [3, 2]))
   const tint = (largest: boolean): Value => {
-    const ch = g.node('MatMul', [level(largest), toChroma])
+    const ch = g.node('MatMul', [extreme(largest), toChroma])
     return sqrt(add(g, reduce(g, 'ReduceSum', mul(g, ch, ch), [1], false), c(1e-10))) // [T']
   }
   const blackTint = tint(false)
@@ -219,17 +270,14 @@ export function buildMeasureModel(): Uint8Array {
   const firstOut = (x: Value): Value => slice(g, x, [1], [END], [0])
   const lastOut = (x: Value): Value => slice(g, x, [0], [-1], [0])
   const motion = meanAll(abs(sub(g, firstOut(Y), lastOut(Y)))) // [T−1]
-  // [T−1], at native resolution, on every other row and column: a frozen frame still reads exactly 0, a changing one
-  // the same mean within noise, for a quarter of the work over all T frames.
-  const fyQuarter = toUnit(slice(g, frag, [0, 0], [END, END], [2, 3], [2, 2]))
+  // [T−1], at native resolution, on every 4th row: a frozen frame still reads exactly 0, a changing one the same mean
+  // within noise, for a quarter of the work over all T frames. (Rows, not a 2×2 grid: four rows of the mosaic side
+  // by side are one contiguous run, so the pick is a plain copy.)
+  const fyQuarter = toUnit(slice(g, reshape(g, frag, [0, 1, FRAG_SIZE / 4, FRAG_SIZE * 4]), [0], [FRAG_SIZE], [3]))
   const fragStep = meanAll(abs(sub(g, firstOut(fyQuarter), lastOut(fyQuarter))))
   const repeated = lt(fragStep, 0.25 / 255)
   const dLuma = sub(g, firstOut(luma), lastOut(luma)) // [T−1]
   const flickerT = abs(sub(g, firstOut(dLuma), lastOut(dLuma))) // [T−2]: steady fades cancel out
-  const motionMean = segMean(motion)
-  const flicker = segMean(flickerT)
-  const flickerRatio = safeDiv(flicker, motionMean, 2e-3)
-  const lumaSwing = sqrt(g.node('Relu', [sub(g, segMean(mul(g, luma, luma)), mul(g, segMean(luma), segMean(luma)))]))
 
   // Global motion between consecutive frames by block matching on an 80×45 image: the mean absolute difference for
   // every shift in ±MOTION_RANGE, then a soft arg-min for sub-pixel estimates. (Matching row and column profiles
@@ -241,12 +289,13 @@ export function buildMeasureModel(): Uint8Array {
   const r = MOTION_RANGE
   const H2 = GLOBAL_H / 2
   const W2 = GLOBAL_W / 2
-  const curCore = slice(g, cur, [r, r], [H2 - r, W2 - r], [2, 3])
+  // Every other row of the matched area: the mean difference per shift is as clear, for half the work.
+  const curCore = slice(g, cur, [r, r], [H2 - r, W2 - r], [2, 3], [2, 1])
   const sads: Value[] = []
   const shifts: Array<[number, number]> = []
   for (let dy = -r; dy <= r; dy++) {
     for (let dx = -r; dx <= r; dx++) {
-      const moved = slice(g, prev, [r + dy, r + dx], [H2 - r + dy, W2 - r + dx], [2, 3])
+      const moved = slice(g, prev, [r + dy, r + dx], [H2 - r + dy, W2 - r + dx], [2, 3], [2, 1])
       sads.push(reshape(g, meanAll(abs(sub(g, curCore, moved))), [-1, 1]))
       // The content moved by (−dx, −dy) from prev to cur when prev shifted by (dx, dy) matches cur.
       shifts.push([-dx * 2, -dy * 2]) // in 160×90 pixels
@@ -264,21 +313,43 @@ export function buildMeasureModel(): Uint8Array {
     const around = mul(g, add(g, slice(g, v, [0], [-2], [0]), slice(g, v, [2], [END], [0])), c(0.5))
     return sub(g, mid, around)
   }
-  const jx = secondDiff(vx)
-  const jy = secondDiff(vy)
-  const shake = segMean(sqrt(add(g, add(g, mul(g, jx, jx), mul(g, jy, jy)), c(1e-8))))
-  const pan = segMean(sqrt(add(g, add(g, mul(g, vx, vx), mul(g, vy, vy)), c(1e-8))))
-  const judder = safeDiv(segMean(abs(secondDiff(motion))), motionMean, 2e-3)
-  const cut = safeDiv(segMax(motion), motionMean, 2e-3)
+  const jitter = hypot(secondDiff(vx), secondDiff(vy), 1e-8) // [T−3]
+  const speed = hypot(vx, vy, 1e-8) // [T−1]
+  const motionJerk = abs(secondDiff(motion)) // [T−3]
 
-  const columns: Value[] = [
-    segMean(blur), segMean(detail), segMean(noise), segMean(blocking), segMean(flat), segMean(contours), segMean(combing),
-    segMean(luma), segMean(contrast), segMean(clippedHigh), segMean(clippedLow), segMean(castCb), segMean(castCr),
-    sqrt(add(g, add(g, mul(g, segMean(castCb), segMean(castCb)), mul(g, segMean(castCr), segMean(castCr))), c(1e-10))),
-    segMean(saturation), segMean(blackTint), segMean(whiteTint), segMean(gamutClip), segMean(black), lumaSwing, motionMean, segMean(repeated), flicker, flickerRatio, shake, pan, judder, cut
-  ]
+  // ---- pooling: the segment, then each part. Series positions: frames (stride 1), every 4th frame, frame pairs
+  // (item i is the step into frame i + 1), second differences of frames (centred on frame i + 1) and of pairs
+  // (centred on frame i + 2).
+  type Where = [stride: number, offset: number]
+  const FRAME: Where = [1, 0]
+  const SPARSE: Where = [SPATIAL_STRIDE, 0]
+  const PAIR: Where = [1, 1]
+  const TRIPLE: Where = [1, 1]
+  const PAIR2: Where = [1, 2]
+  const columns: Array<{ segment: Value; parts: Value }> = []
+  const m = (x: Value, [stride, offset]: Where) => ({ segment: pool.mean(x), parts: pool.partMean(x, stride, offset) })
+  const both = (f: (mean: (x: Value, at: Where) => Value) => Value) => ({
+    segment: f((x) => pool.mean(x)),
+    parts: f((x, [stride, offset]) => pool.partMean(x, stride, offset))
+  })
+  const castOf = both((mean) => hypot(mean(castCb, SPARSE), mean(castCr, SPARSE), 1e-10))
+  const swing = both((mean) => sqrt(g.node('Relu', [sub(g, mean(mul(g, luma, luma), FRAME), mul(g, mean(luma, FRAME), mean(luma, FRAME)))])))
+  const motionMean = m(motion, PAIR)
+  const flicker = m(flickerT, TRIPLE)
+  const ratioOf = (a: { segment: Value; parts: Value }, b: { segment: Value; parts: Value }, eps: number) => ({
+    segment: safeDiv(a.segment, b.segment, eps),
+    parts: safeDiv(a.parts, b.parts, eps)
+  })
+  const maxMotion = { segment: reshape(g, reduce(g, 'ReduceMax', motion, [0], true), [1]), parts: pool.partMax(motion, ...PAIR) }
+  columns.push(
+    m(blur, SPARSE), m(detail, SPARSE), m(noise, SPARSE), m(blocking, SPARSE), m(flat, SPARSE), m(contours, SPARSE), m(combing, SPARSE),
+    m(luma, FRAME), m(contrast, FRAME), m(clippedHigh, SPARSE), m(clippedLow, SPARSE), m(castCb, SPARSE), m(castCr, SPARSE),
+    castOf, m(saturation, SPARSE), m(blackTint, SPARSE), m(whiteTint, SPARSE), m(gamutClip, SPARSE), m(black, FRAME), swing, motionMean,
+    m(repeated, PAIR), flicker, ratioOf(flicker, motionMean, 2e-3), m(jitter, PAIR2), m(speed, PAIR), ratioOf(m(motionJerk, PAIR2), motionMean, 2e-3),
+    ratioOf(maxMotion, motionMean, 2e-3)
+  )
   if (columns.length !== F) throw new Error(`measure graph has ${columns.length} columns, MEASUREMENTS lists ${F}`)
-  const features = reshape(g, concat(g, columns, 0), [1, F])
-  g.output(features, 'features', 'float32', [1, F])
+  g.output(reshape(g, concat(g, columns.map((col) => col.segment), 0), [1, F]), 'features', 'float32', [1, F])
+  g.output(g.node('Transpose', [concat(g, columns.map((col) => reshape(g, col.parts, [1, PARTS])), 0)], { perm: attr.ints([1, 0]) }), 'parts', 'float32', [PARTS, F])
   return g.toBytes()
 }

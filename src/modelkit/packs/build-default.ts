@@ -10,27 +10,32 @@
  * (weight decay, default 1e-4), --fast-weight W (also train on fast-triage measurements of every segment, at weight W;
  * default 0, off: see the 2026-12-02 note in README's Changes), --calibrate-cap C (largest severity bias shift, in
  * logits, fitted on the held-back photos for flagging at the report threshold; default 1, 0 turns it off; see
- * head/calibrate.ts).
+ * head/calibrate.ts), --part-weight W (each segment's four parts are training samples too, at weight W each; default
+ * 0.25; they teach the severities where a distortion is, and with --part-score the score as well), --score penalties
+ * (experimental: the score from the head's own severities by the target formula, HeadSpec.score; see README's
+ * Changes for what it did), --backend cpu|wasm (TensorFlow.js backend; default wasm, several times faster).
  */
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Head } from '../../core/model/head'
-import { analyzeFile, FAST_WINDOW_SECONDS } from '../../core/engine/analyze'
+import { analyzeFile, FAST_WINDOW_SECONDS, type SegmentResult } from '../../core/engine/analyze'
 import { OrtEngine } from '../../core/engine/ort'
 import { loadPack } from '../../core/engine/pack'
 import { locateFfmpeg } from '../../core/media/locate'
 import { listKeyframes } from '../../core/media/probe'
 import { DISTORTION_IDS } from '../dataset/distortions'
 import { generateDataset, type ClipRecord, type DatasetFile } from '../dataset/generate'
+import { GAMMA, MAX_PENALTY, partSeverities, qualityFromSeverities } from '../dataset/targets'
+import { useBackend } from '../head/backend'
 import { MEASUREMENTS } from '../measure/graph'
 import { defaultManifest, PACK_NAME, writeFixedStages, writeHead } from './default-pack'
 import { trainHead, type Sample } from '../head/train'
 import { DEFAULT_SHIFT } from '../head/calibrate'
 import { measurementPipelineId } from './pipeline-id'
 
-export const PACK_VERSION = '1.3.1'
+export const PACK_VERSION = '1.4.0'
 const ROOT = resolve(__dirname, '..', '..', '..')
 const INPUTS = [...MEASUREMENTS.map((m) => m.name), 'brisque']
 
@@ -40,6 +45,9 @@ export interface MeasuredSegment {
   start: number
   end: number
   x: number[]
+  /** The segment's parts (engine/analyze.ts partsOf: equal stretches of its frames), each measured on its own, with
+   *  the segment's BRISQUE last as the head reads them; absent in fast mode or for too short a segment. */
+  parts?: Array<{ start: number; end: number; x: number[] }>
 }
 
 /**
@@ -75,16 +83,7 @@ export async function measureDataset(
       // Fast triage's windows on the same 2-second grid as the targets (its segments never snap to cuts).
       const fast = mode === 'fast' ? { fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: clip.seconds, keyframes: await listKeyframes(ffprobe, file) } } : {}
       const segs = await analyzeFile(pack, ffmpeg, file, { width: clip.width, height: clip.height, fps: clip.fps }, { segmentSeconds: ds.segmentSeconds, noSnap: true, ...fast })
-      cache.set(
-        key,
-        segs.map((s) => ({
-          clip: clip.id,
-          index: s.index,
-          start: s.start,
-          end: s.end,
-          x: [...Array.from(s.values.get('measure.features')!.data as Float32Array), Number(s.values.get('brisque.score')!.data[0])]
-        }))
-      )
+      cache.set(key, segs.map((s) => measuredSegment(clip.id, s)))
       if (++n % 25 === 0) {
         log(`measured ${n} clips (${((Date.now() - t0) / n).toFixed(0)} ms each)`)
         await save()
@@ -97,22 +96,56 @@ export async function measureDataset(
   return cache
 }
 
+/** Pure: what the head reads of one analysed segment — its measurements then BRISQUE — and the same for its parts. */
+export function measuredSegment(clip: string, s: SegmentResult): MeasuredSegment {
+  const brisque = Number(s.values.get('brisque.score')!.data[0])
+  const F = MEASUREMENTS.length
+  const partRows = s.values.get('measure.parts')?.data as Float32Array | undefined
+  return {
+    clip,
+    index: s.index,
+    start: s.start,
+    end: s.end,
+    x: [...Array.from(s.values.get('measure.features')!.data as Float32Array), brisque],
+    ...(s.parts && partRows ? { parts: s.parts.map((p, k) => ({ start: p.start, end: p.end, x: [...Array.from(partRows.subarray(k * F, (k + 1) * F)), brisque] })) } : {})
+  }
+}
+
 /**
  * Pairs measured segments with the dataset's targets (same 2-second grid). Fast-mode measurements get the same
  * targets as the whole segment: fast triage reads a segment from a sample of it, so the head learns what the segment
  * is likely to be given that sample. Their series rank only among themselves.
  */
-export function toSamples(ds: DatasetFile, measured: Map<string, MeasuredSegment[]>, mode: 'full' | 'fast' = 'full', weight = 1): Sample[] {
+export function toSamples(ds: DatasetFile, measured: Map<string, MeasuredSegment[]>, mode: 'full' | 'fast' = 'full', weight = 1, partWeight = 0): Sample[] {
   const samples: Sample[] = []
+  // JSON has no NaN: undefined measurements come back from the cache as null and go to the head as NaN again.
+  const fromCache = (x: ReadonlyArray<number | null>): number[] => x.map((v) => (v === null ? NaN : v))
+  const finite = (x: readonly number[]): boolean => !x.some((v) => v === Infinity || v === -Infinity)
   for (const clip of ds.clips as ClipRecord[]) {
     const segs = measured.get(clip.file) ?? []
     clip.segments.forEach((target, i) => {
       const m = segs[i]
       // NaN measurements stay (BRISQUE of a black frame): the head imputes them, and black segments must be learned.
-      if (!m || Math.abs(m.start - target.start) > 0.25 || m.x.some((v) => v === Infinity || v === -Infinity)) return
+      if (!m || Math.abs(m.start - target.start) > 0.25 || !finite(m.x)) return
+      // Parts: targets from what was applied inside each (partSeverities), and ranked within their series like segments.
+      if (partWeight > 0)
+        (m.parts ?? []).forEach((p, k) => {
+          if (!finite(p.x)) return
+          const sev = partSeverities(clip.distortions, p.start, p.end, clip.fps)
+          samples.push({
+            x: fromCache(p.x),
+            quality: qualityFromSeverities(sev),
+            severities: DISTORTION_IDS.map((id) => sev[id]),
+            group: clip.source.file,
+            part: true,
+            weight: partWeight,
+            ...(clip.series && !clip.series.window
+              ? { rank: { groups: (clip.series.distortion ? [clip.series.distortion] : DISTORTION_IDS).map((d) => `${clip.series!.group}|${d}|${i}|p${k}`), level: clip.series.level } }
+              : {})
+          })
+        })
       samples.push({
-        // JSON has no NaN: undefined measurements come back from the cache as null and go to the head as NaN again.
-        x: m.x.map((v) => (v === null ? NaN : v)),
+        x: fromCache(m.x),
         quality: target.quality,
         severities: DISTORTION_IDS.map((id) => target.severities[id] ?? 0),
         group: clip.source.file,
@@ -142,12 +175,18 @@ async function main(): Promise<void> {
       'soft-series': { type: 'string', default: '20' },
       seed: { type: 'string', default: '20261125' },
       out: { type: 'string', default: join(ROOT, 'resources', 'models', PACK_NAME) },
-      epochs: { type: 'string', default: '250' },
+      // With parts (five samples per segment) 50 epochs take as many steps as 250 did over segments alone.
+      epochs: { type: 'string', default: '50' },
       members: { type: 'string', default: '5' },
       // Weight decay: the head otherwise leans on a few content-dependent measurements that do not carry to new pictures.
       l2: { type: 'string', default: '0.0001' },
       // Experimental, off by default: also train on fast-triage measurements of the same segments, at this weight.
       'fast-weight': { type: 'string', default: '0' },
+      // Each part of a segment is also a training sample, at this weight (0: the head never sees part measurements).
+      'part-weight': { type: 'string', default: '0.25' },
+      'part-score': { type: 'boolean', default: false },
+      score: { type: 'string', default: 'levels' },
+      backend: { type: 'string', default: 'wasm' },
       // Severity calibration for flagging (head/calibrate.ts): the largest shift allowed; 0 = off.
       'calibrate-cap': { type: 'string', default: String(DEFAULT_SHIFT.cap) },
       data: { type: 'string', default: join(ROOT, '.cache', 'datasets') }
@@ -182,15 +221,21 @@ async function main(): Promise<void> {
 
   log('measuring the training clips with the pack\'s own stages')
   const measured = await measureDataset(staging, dataDir, ds, join(values.data!, `features-${seed}.json`), log)
-  const samples = toSamples(ds, measured)
+  const samples = toSamples(ds, measured, 'full', 1, Number(values['part-weight']))
   const fastWeight = Number(values['fast-weight'])
   if (fastWeight > 0) {
     log('measuring the training clips again as fast triage does')
     const measuredFast = await measureDataset(staging, dataDir, ds, join(values.data!, `features-fast-${seed}.json`), log, 'fast')
     samples.push(...toSamples(ds, measuredFast, 'fast', fastWeight))
   }
-  log(`training the head on ${samples.length} segments${fastWeight > 0 ? ` (full and fast measurements, fast weighted ${fastWeight})` : ''}`)
+  const parts = samples.filter((x) => x.part).length
+  log(`training the head on ${samples.length - parts} segments${parts ? ` and ${parts} parts` : ''}${fastWeight > 0 ? ` (full and fast measurements, fast weighted ${fastWeight})` : ''}`)
+  const backend = await useBackend(values.backend === 'cpu' ? 'cpu' : 'wasm', log)
+  log(`training on TensorFlow.js's ${backend} backend`)
   const result = await trainHead(samples, INPUTS, [...DISTORTION_IDS], {
+    backend,
+    partScore: values['part-score'],
+    ...(values.score === 'penalties' ? { score: { kind: 'penalties' as const, max: DISTORTION_IDS.map((d) => MAX_PENALTY[d]), gamma: GAMMA } } : {}),
     seed,
     epochs: Number(values.epochs),
     members: Number(values.members),

@@ -10,7 +10,7 @@ import { headToOnnx, type HeadWeights } from '../../core/model/head'
 import { buildBrisqueModel } from '../brisque/graph'
 import { parseOpenCvRange, parseOpenCvSvr } from '../brisque/opencv-model'
 import { DISTORTION_IDS } from '../dataset/distortions'
-import { buildMeasureModel, MEASUREMENTS } from '../measure/graph'
+import { buildMeasureModel, MEASUREMENTS, PARTS } from '../measure/graph'
 import type { TrainResult } from '../head/train'
 
 export const PACK_NAME = 'vqa-default'
@@ -65,11 +65,12 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
         'src/modelkit/dataset/TARGETS.md applied to distortions we added ourselves; only its BRISQUE input was fitted (by OpenCV) to human scores.',
       humanOpinionScores: false,
       trainingData: summary
-        ? `${summary.trainingClips} clips (${summary.trainingSegments} ${summary.validation.fast ? 'segment measurements: each two-second segment measured whole and as fast triage reads it' : 'two-second segments'}) made from Debian wallpaper and puzzle photographs (mate-backgrounds, plasma-workspace-wallpapers, palapeli-data), moved and distorted with ffmpeg at graded severities, singly, in pairs, in time windows, and as severity series (the same moving picture clean and at four levels of one distortion); a quarter of them from pictures shrunk first, so that the clip is a 1.2–2× upscale (soft, with nothing added: clean)`
+        ? `${summary.trainingClips} clips (${summary.trainingSegments} ${summary.validation.fast ? 'segment measurements: each two-second segment measured whole and as fast triage reads it' : 'training samples: two-second segments and their half-second parts'}) made from Debian wallpaper and puzzle photographs (mate-backgrounds, plasma-workspace-wallpapers, palapeli-data), moved and distorted with ffmpeg at graded severities, singly, in pairs, in time windows, and as severity series (the same moving picture clean and at four levels of one distortion); a quarter of them from pictures shrunk first, so that the clip is a 1.2–2× upscale (soft, with nothing added: clean)`
         : 'not trained yet',
       recipe:
         `npm run build:pack — generates the dataset (seeded), extracts measurements with this pack's own stages${summary?.validation.fast ? " (in full mode and again in fast mode, both with the segment's targets)" : ''}, trains the head with TensorFlow.js ` +
-        '(soft-label cross-entropy on the five levels + score MSE + severity BCE + a ranking loss within each severity series, weight decay 1e-4), validates on held-back source photos' +
+        '(soft-label cross-entropy on the five levels + score MSE + severity BCE + a ranking loss within each severity series, weight decay 1e-4; ' +
+        "each segment's four parts are training samples for the severities too, at a quarter of a segment's weight, with targets from what was applied inside them), validates on held-back source photos" +
         (summary?.calibration
           ? `, shifts each severity's bias (by ${Math.min(...Object.values(summary.calibration.shifts)).toFixed(2)} to ${Math.max(...Object.values(summary.calibration.shifts)).toFixed(2)} logits, capped) so that flagging at 0.3 does best on those photos (mean F1 there ${summary.calibration.f1Before.toFixed(3)} → ${summary.calibration.f1After.toFixed(3)}, fitted there)`
           : '') +
@@ -87,7 +88,10 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
           { name: 'frag', from: 'view:frag', dtype: 'uint8', shape: ['frames', 1, 256, 256] },
           { name: 'glob', from: 'view:glob', dtype: 'uint8', shape: ['frames', 3, 90, 160] }
         ],
-        outputs: [{ name: 'features', dtype: 'float32', shape: [1, MEASUREMENTS.length] }],
+        outputs: [
+          { name: 'features', dtype: 'float32', shape: [1, MEASUREMENTS.length] },
+          { name: 'parts', dtype: 'float32', shape: [PARTS, MEASUREMENTS.length] }
+        ],
         // The same features as 'all' (checked in core/engine/ort.test.ts) in about 60 % of the CPU time: 'all' wraps each of the
         // graph's 1-channel filters in NCHWc layout reorders. BRISQUE stays at 'all': its output moves with the level.
         optimization: 'extended'
@@ -98,23 +102,15 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
         inputs: [{ name: 'gray', from: 'view:still', dtype: 'float32', shape: [1, 1, 'H', 'W'] }],
         outputs: [{ name: 'score', dtype: 'float32', shape: [1] }]
       },
-      {
-        name: 'head',
-        file: 'head.onnx',
-        inputs: [
-          { name: 'measurements', from: 'measure.features', dtype: 'float32', shape: ['N', headSpecInputs - 1] },
-          { name: 'brisque', from: 'brisque.score', dtype: 'float32', shape: ['N'] }
-        ],
-        outputs: [
-          { name: 'levels', dtype: 'float32', shape: ['N', 5] },
-          { name: 'severities', dtype: 'float32', shape: ['N', DISTORTION_IDS.length] }
-        ]
-      }
+      headStage('head', 'measure.features', headSpecInputs),
+      // The same head on the segment's parts: when inside the segment each distortion is (findings, flags, timeline).
+      headStage('head_parts', 'measure.parts', headSpecInputs)
     ],
     outputs: {
       score: { kind: 'levels', from: 'head.levels' },
       severities: 'head.severities',
-      evidence: { from: 'measure.features', names: MEASUREMENTS.map((m) => m.name) }
+      evidence: { from: 'measure.features', names: MEASUREMENTS.map((m) => m.name) },
+      parts: { count: PARTS, score: { kind: 'levels', from: 'head_parts.levels' }, severities: 'head_parts.severities', evidence: 'measure.parts' }
     },
     scale: {
       min: 1,
@@ -122,9 +118,27 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
       levels: ['bad', 'poor', 'fair', 'good', 'excellent'],
       calibration:
         '5 = no added distortion; each distortion costs up to a documented maximum (e.g. severe blocking −3.4, black frames −3.8), combined over distortions. ' +
-        'Not calibrated to mean opinion scores: on four real UGC clips with MOS 3.24–3.46 (KoNViD-1k, LSVQ) versions 1.3.0 and 1.3.1 give 3.73, 4.08, 2.60 and 3.72.'
+        'Not calibrated to mean opinion scores: on four real UGC clips with MOS 3.24–3.46 (KoNViD-1k, LSVQ) version 1.4.0 gives 4.24, 4.60, 2.78 and 4.66 ' +
+        '(1.3.1 gave 3.73, 4.08, 2.60 and 3.72): it reads real footage with no clear defect as good to excellent.'
     },
     distortions: DISTORTION_IDS.map((id) => ({ id, label: DISTORTION_LABELS[id]![0], description: DISTORTION_LABELS[id]![1] }))
+  }
+}
+
+/** A stage running the learned head (head.onnx) on rows of measurements: the segment's, or its parts'. */
+function headStage(name: string, from: string, headSpecInputs: number): ModelManifest['stages'][number] {
+  return {
+    name,
+    file: 'head.onnx',
+    inputs: [
+      { name: 'measurements', from, dtype: 'float32', shape: ['N', headSpecInputs - 1] },
+      // One BRISQUE value per segment, shared by its rows.
+      { name: 'brisque', from: 'brisque.score', dtype: 'float32', shape: ['B'] }
+    ],
+    outputs: [
+      { name: 'levels', dtype: 'float32', shape: ['N', 5] },
+      { name: 'severities', dtype: 'float32', shape: ['N', DISTORTION_IDS.length] }
+    ]
   }
 }
 

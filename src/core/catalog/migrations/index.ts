@@ -10,6 +10,7 @@ import { migration30 } from './0030-review'
 import { migration40 } from './0040-training'
 import { migration50 } from './0050-job-pause'
 import { migration60 } from './0060-silence'
+import { migration70 } from './0070-segment-parts'
 
 export interface Migration {
   version: number
@@ -17,7 +18,7 @@ export interface Migration {
   up(db: Database.Database): void
 }
 
-export const migrations: readonly Migration[] = [migration10, migration20, migration30, migration40, migration50, migration60]
+export const migrations: readonly Migration[] = [migration10, migration20, migration30, migration40, migration50, migration60, migration70]
 
 export const LATEST_VERSION = migrations[migrations.length - 1]?.version ?? 0
 

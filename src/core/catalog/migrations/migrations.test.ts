@@ -79,6 +79,15 @@ describe('migrations', () => {
     ])
   })
 
+  it('migration 70 gives segments a place for their parts, empty for the scores before it', () => {
+    const db = new Database(':memory:')
+    migrate(db, 60)
+    const columns = (): string[] => (db.prepare('PRAGMA table_info(segment_scores)').all() as Array<{ name: string }>).map((c) => c.name)
+    expect(columns()).not.toContain('parts_json')
+    migrate(db, 70)
+    expect(columns()).toContain('parts_json')
+  })
+
   it('refuse a catalog from a newer version and leave it untouched', () => {
     const db = new Database(':memory:')
     db.pragma(`user_version = ${LATEST_VERSION + 10}`)

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react'
 import type { ClipScore, Label } from '../../../../shared/contract'
 import { STRIP_FRAMES } from '../../../../shared/wire'
+import { severityStretches } from '../../../../shared/localise'
 import { formatScore, qualityColorVar } from '../../quality'
 import './timeline.css'
 import {
@@ -270,20 +271,23 @@ export function Timeline(props: TimelineProps) {
         )
       if (key.startsWith('d-')) {
         const id = key.slice(2)
-        return segments.map((s, i) => {
-          const v = s.severities[id] ?? 0
-          if (v <= 0.05 || !visible(s)) return null
-          return (
-            <div
-              key={i}
-              className={`tl-sev${v >= 0.3 ? ' strong' : ''}`}
-              // Only what the explanations would report (≥ 0.3) is read out; fainter shading is context for the eye.
-              {...(v >= 0.3 ? { role: 'listitem', 'aria-label': `${formatRange(s)}: ${distortionLabel(id)} ${Math.round(v * 100)} %` } : { 'aria-hidden': true })}
-              title={`${distortionLabel(id)} ${Math.round(v * 100)} % at ${formatRange(s)}`}
-              style={{ ...box(s.start, s.end), opacity: 0.25 + 0.75 * Math.min(1, v) }}
-            />
-          )
-        })
+        // On the segments' parts where they have them (shared/localise.ts): the stretches the findings name.
+        return segments.flatMap((seg, i) =>
+          severityStretches(seg, id, 0.3).map((s, k) => {
+            const v = s.severity
+            if (v <= 0.05 || !visible(s)) return null
+            return (
+              <div
+                key={`${i}-${k}`}
+                className={`tl-sev${v >= 0.3 ? ' strong' : ''}`}
+                // Only what the explanations would report (≥ 0.3) is read out; fainter shading is context for the eye.
+                {...(v >= 0.3 ? { role: 'listitem', 'aria-label': `${formatRange(s)}: ${distortionLabel(id)} ${Math.round(v * 100)} %` } : { 'aria-hidden': true })}
+                title={`${distortionLabel(id)} ${Math.round(v * 100)} % at ${formatRange(s)}`}
+                style={{ ...box(s.start, s.end), opacity: 0.25 + 0.75 * Math.min(1, v) }}
+              />
+            )
+          })
+        )
       }
       if (key === 'silent')
         return silences.map((r, i) =>

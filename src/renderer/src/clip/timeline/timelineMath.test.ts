@@ -129,6 +129,8 @@ describe('segments', () => {
       { severities: { blur: 0.8, flicker: 0.29 } }
     ])
     expect(lanes).toEqual(['blur', 'noise'])
+    // A short event found only in a part of its segment still gets its lane.
+    expect(distortionLanes([{ severities: { black: 0.2 }, parts: [{ severities: { black: 0.9 } }, { severities: { black: 0 } }] }])).toEqual(['black'])
   })
 })
 

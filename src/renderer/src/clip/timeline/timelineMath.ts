@@ -139,11 +139,16 @@ export function dragRange(x0: number, x1: number, view: TimeView, width: number,
   return range.end > range.start ? range : null
 }
 
-/** Distortions worth a lane: those whose severity reaches `threshold` somewhere, strongest first. */
-export function distortionLanes(segments: readonly { severities: Readonly<Record<string, number>> }[], threshold = 0.3): string[] {
+/** Distortions worth a lane: those whose severity reaches `threshold` somewhere (in a segment or one of its parts),
+ *  strongest first. */
+export function distortionLanes(
+  segments: readonly { severities: Readonly<Record<string, number>>; parts?: ReadonlyArray<{ severities: Readonly<Record<string, number>> }> | null }[],
+  threshold = 0.3
+): string[] {
   const peak = new Map<string, number>()
   for (const s of segments) {
-    for (const [id, v] of Object.entries(s.severities)) if (v > (peak.get(id) ?? -1)) peak.set(id, v)
+    for (const sev of [s.severities, ...(s.parts ?? []).map((p) => p.severities)])
+      for (const [id, v] of Object.entries(sev)) if (v > (peak.get(id) ?? -1)) peak.set(id, v)
   }
   return [...peak.entries()]
     .filter(([, v]) => v >= threshold)
