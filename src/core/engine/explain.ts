@@ -54,6 +54,15 @@ export function levelWord(score: number): string {
   return qualityLevel(score)
 }
 
+/**
+ * A stretch of the clip as text: whole seconds where both ends are whole ("00:12–00:14"), else to the tenth
+ * ("00:02.5–00:04.5") — segments that end at a scene cut, and parts, are not on the second.
+ */
+export function formatSpan(start: number, end: number): string {
+  const whole = (t: number): boolean => Math.abs(t - Math.round(t)) < 1e-3
+  return whole(start) && whole(end) ? `${formatTime(start)}–${formatTime(end)}` : `${formatTimeTenths(start)}–${formatTimeTenths(end)}`
+}
+
 /** A time to the tenth of a second, for stretches inside a segment ("00:12.5"). */
 export function formatTimeTenths(seconds: number): string {
   const tenths = Math.max(0, Math.round(seconds * 10))
@@ -161,7 +170,7 @@ export function explainSegment(seg: ExplainInput, labels: Record<string, string>
       const phrase = (d ? d.phrase(at.evidence) : (labels[id] ?? id)).replace(/ \(|$/, (m) => `${where}${m}`)
       return { distortion: id, severity: at.severity, strength: strengthOf(at.severity), evidence, phrase, ...(at.ranges ? { ranges: at.ranges } : {}) }
     })
-  const when = `${formatTime(seg.start)}–${formatTime(seg.end)}`
+  const when = formatSpan(seg.start, seg.end)
   const sentence = findings.length
     ? `${when}: ${findings.map((x) => `${x.strength} ${x.phrase}`).join('; ')}.`
     : `${when}: no clear defect (${f(seg.score)}, ${levelWord(seg.score)}).`

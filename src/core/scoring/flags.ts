@@ -4,7 +4,7 @@
  */
 import { z } from 'zod'
 import type { SegmentResult } from '../engine/analyze'
-import { formatTime, formatTimeTenths } from '../engine/explain'
+import { formatSpan } from '../engine/explain'
 import { incidents, type Localisable } from '../../shared/localise'
 import { FLAG_PRESETS, type PresetName } from '../../shared/flag-presets'
 
@@ -35,7 +35,6 @@ export interface FlagReason {
 
 export type FlagSegment = Pick<SegmentResult, 'start' | 'end' | 'score' | 'severities' | 'evidence'> & { parts?: Localisable['parts'] }
 
-const t = formatTime
 
 /** Pure: merged runs of consecutive segments for which `pred` holds. */
 /**
@@ -80,7 +79,7 @@ export function evaluateFlags(
     const limit = rules.segmentBelow
     for (const r of runs(segments, (s) => s.score < limit)) {
       const worst = Math.min(...r.segments.map((s) => s.score))
-      reasons.push({ rule: 'segment-score', message: `${t(r.start)}–${t(r.end)} scores ${below(worst, limit)} (below ${limit})`, start: r.start, end: r.end })
+      reasons.push({ rule: 'segment-score', message: `${formatSpan(r.start, r.end)} scores ${below(worst, limit)} (below ${limit})`, start: r.start, end: r.end })
     }
   }
   if (rules.distortion) {
@@ -92,8 +91,7 @@ export function evaluateFlags(
         const secs = stop - start
         if (secs + 1e-6 < seconds) continue
         const long = secs >= 1.95 ? `${secs.toFixed(0)} s` : `${secs.toFixed(1)} s`
-        const when = Number.isInteger(Math.round(start * 1000) / 1000) && Number.isInteger(Math.round(stop * 1000) / 1000) ? `${t(start)}–${t(stop)}` : `${formatTimeTenths(start)}–${formatTimeTenths(stop)}`
-        reasons.push({ rule: 'distortion', distortion: id, message: `${labels[id] ?? id.replace(/_/g, ' ')} ≥ ${severity} for ${long} (${when})`, start, end: stop })
+        reasons.push({ rule: 'distortion', distortion: id, message: `${labels[id] ?? id.replace(/_/g, ' ')} ≥ ${severity} for ${long} (${formatSpan(start, stop)})`, start, end: stop })
       }
     }
   }
@@ -104,7 +102,7 @@ export function evaluateFlags(
       for (const r of runs(segments, (s) => (s.evidence[key] ?? 0) >= 0.5)) {
         const secs = r.segments.reduce((a, s) => a + (s.evidence[key] ?? 0) * (s.end - s.start), 0)
         if (secs + 1e-6 < min || secs === 0) continue
-        reasons.push({ rule, message: `${word} for about ${secs.toFixed(1)} s (${t(r.start)}–${t(r.end)})`, start: r.start, end: r.end })
+        reasons.push({ rule, message: `${word} for about ${secs.toFixed(1)} s (${formatSpan(r.start, r.end)})`, start: r.start, end: r.end })
       }
     }
     stretch('black_frames', 'black', 'black frames')
@@ -114,7 +112,7 @@ export function evaluateFlags(
     for (const s of silences) {
       const secs = s.end - s.start
       if (secs + 1e-6 < rules.silentSeconds) continue
-      reasons.push({ rule: 'silent', message: `silent audio for ${secs.toFixed(1)} s (${t(s.start)}–${t(s.end)})`, start: s.start, end: s.end })
+      reasons.push({ rule: 'silent', message: `silent audio for ${secs.toFixed(1)} s (${formatSpan(s.start, s.end)})`, start: s.start, end: s.end })
     }
   }
   return reasons

@@ -44,6 +44,9 @@ beforeAll(() => {
     '-filter_complex', '[1:v]trim=duration=2.4,format=yuv420p,setsar=1[b];[0:v]format=yuv420p,setsar=1[a];[a][b]concat=n=2:v=1[v]', '-map', '[v]',
     '-c:v', 'libx264', '-crf', '14', join(dir, 'footage', 'two shots.mp4')])
   writeFileSync(join(dir, 'footage', 'broken.mp4'), 'not a video')
+  mkdirSync(join(dir, 'flash'))
+  // Half a second of black inside a 6 s clip: too short to mark a whole segment, placed by the segment's parts.
+  clip(join(dir, 'flash', 'black flash.mp4'), "drawbox=c=black:t=fill:enable='between(t,2.5,2.99)'", 6)
   mkdirSync(join(dir, 'many'))
   for (let i = 0; i < 8; i++) clip(join(dir, 'many', `take ${i}.mp4`), `hue=h=${i * 40}`, 2)
 })
@@ -88,6 +91,37 @@ describe('scoring through the core', () => {
       expect((await again).summary).toMatch(/^1 scored/)
       const history = await core.handlers['clips.scores']({ id: id('clean.mp4') })
       expect(history.map((h) => h.mode)).toEqual(['fast', 'full'])
+    } finally {
+      await core.close()
+    }
+  })
+
+  it('places a half-second black flash to its part of the segment, in the stored parts, the finding and the flag', async () => {
+    const core = createCore({ dataDir: join(dir, 'data-flash'), host: 'cli', version: 'test' })
+    try {
+      await core.handlers['settings.set']({ flagRules: { clipBelow: null, segmentBelow: null, distortion: { severity: 0.65, seconds: 0.5 }, blackOrFrozenSeconds: null, silentSeconds: null } })
+      const scanned = finished(core, 'scan')
+      await core.handlers['folders.add']({ path: join(dir, 'flash') })
+      await scanned
+      const scored = finished(core, 'score')
+      await core.handlers['scores.start']({ scope: 'unscored', mode: 'full' })
+      await scored
+      const clipId = (core.db.prepare('SELECT id FROM clips').get() as { id: number }).id
+      const [score] = await core.handlers['clips.scores']({ id: clipId })
+      // The black frames make a scene cut at 2.5 s, so a segment starts there; its first part holds the flash.
+      const seg = score!.segments.find((s) => s.start <= 2.6 && s.end > 3)!
+      expect(seg.parts).toHaveLength(4)
+      const black = seg.parts!.filter((p) => (p.severities['black'] ?? 0) >= 0.5)
+      expect(black.length).toBe(1)
+      expect(black[0]!.start).toBeLessThan(2.6)
+      expect(black[0]!.end).toBeLessThan(3.2)
+      expect(seg.explanation).toMatch(/black or blank frames at 00:02\.5–00:03\.0/)
+      // The flag names the half second, not the 2-second segment.
+      const flag = score!.flags.find((f) => f.rule === 'distortion' && f.distortion === 'black')
+      expect(flag).toBeDefined()
+      expect(flag!.end - flag!.start).toBeLessThan(1)
+      // Every other segment is clear of it.
+      expect(score!.segments.filter((s) => s !== seg).every((s) => (s.parts ?? []).every((p) => (p.severities['black'] ?? 0) < 0.3))).toBe(true)
     } finally {
       await core.close()
     }

@@ -1,5 +1,6 @@
 import { memo } from 'react'
 import type { ClipScore } from '../../../shared/contract'
+import { distortionRanges, peakSeverity } from '../../../shared/localise'
 import { formatScore, qualityColorVar } from '../quality'
 import { parseSummary } from './summary'
 import { formatRange } from './timeline/timelineMath'
@@ -48,11 +49,19 @@ function evidenceOf(id: string, evidence: Readonly<Record<string, number>>): str
 /** The segment under the playhead, explained; then the clip's reasoning and answer. */
 export const ExplanationCard = memo(function ExplanationCard({ score, segment, distortionLabel, onJumpWorst }: ExplanationCardProps) {
   const summary = parseSummary(score.summary)
+  // Over the segment and its parts (shared/localise.ts): a short event found in a part is listed with where it is.
   const found = segment
-    ? Object.entries(segment.severities)
+    ? [...new Set([...Object.keys(segment.severities), ...(segment.parts ?? []).flatMap((p) => Object.keys(p.severities))])]
+        .map((id) => [id, peakSeverity(segment, id)] as const)
         .filter(([, v]) => v >= 0.3)
         .sort((a, b) => b[1] - a[1])
     : []
+  const where = (id: string): string | null => {
+    if (!segment) return null
+    const ranges = distortionRanges(segment, id, 0.3)
+    const whole = ranges.length === 1 && ranges[0]![0] <= segment.start + 1e-6 && ranges[0]![1] >= segment.end - 1e-6
+    return whole || ranges.length === 0 ? null : ranges.map(([a, b]) => formatRange({ start: a, end: b })).join(', ')
+  }
   const evidence = segment ? Object.entries(segment.evidence) : []
   return (
     <div className="explain">
@@ -74,7 +83,9 @@ export const ExplanationCard = memo(function ExplanationCard({ score, segment, d
             {found.length > 0 && (
               <ul className="explain-distortions" aria-label="Distortion severities in this segment">
                 {found.map(([id, v]) => {
-                  const quoted = evidenceOf(id, segment!.evidence)
+                  const at = where(id)
+                  // The segment's measurements dilute a distortion that sits in a part; the sentence quotes the part's.
+                  const quoted = at ? `at ${at}` : evidenceOf(id, segment!.evidence)
                   return (
                     <li key={id}>
                       <span>{distortionLabel(id)}</span>
