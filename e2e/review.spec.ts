@@ -85,9 +85,12 @@ describe('Review in browser mode', () => {
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: /^Review/ }).click()
     const queue = page.getByRole('complementary', { name: 'Review queue' })
     await queue.getByRole('button', { name: /black gap\.mp4/ }).waitFor()
-    // Worst first: the queue's scores never go down.
-    const queued = (await queue.getByRole('button').allTextContents()).map((t) => Number(/(\d\.\d\d)/.exec(t)?.[1] ?? NaN))
-    expect(queued.every((v, i) => i === 0 || v >= queued[i - 1]!)).toBe(true)
+    // It opens on its head, and the head is the worst: the queue's scores never go down.
+    await expect.poll(async () => queue.getByRole('button').first().getAttribute('aria-current')).toBe('true')
+    await expect.poll(async () => {
+      const queued = (await queue.getByRole('button').allTextContents()).map((t) => Number(/(\d\.\d\d)/.exec(t)?.[1] ?? NaN))
+      return queued.length >= 2 && queued.every((v, i) => Number.isFinite(v) && (i === 0 || v >= queued[i - 1]!))
+    }).toBe(true)
     await queue.getByRole('button', { name: /black gap\.mp4/ }).click()
     const timeline = page.getByRole('group', { name: 'Timeline' })
     await timeline.waitFor()

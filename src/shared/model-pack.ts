@@ -48,7 +48,14 @@ export const FragmentsView = ViewBase.extend({
 export const ResizeView = ViewBase.extend({
   kind: z.literal('resize'),
   size: z.tuple([z.number().int().min(8), z.number().int().min(8)]),
-  fit: z.enum(['stretch', 'pad', 'crop'])
+  fit: z.enum(['stretch', 'pad', 'crop']),
+  /**
+   * How a 'stretch' view is scaled down. Absent or 'area': an area average of the whole frame, converted to the
+   * view's pixel format at full size (what models trained on plainly resized frames expect). 'fast': from one field
+   * when the frame is at least four times the view's height, scaled in the source's YUV, converted at the small size
+   * — about half the work for a small view of a large frame, for packs built on it (engine/sampler.ts stretchChain).
+   */
+  scaling: z.enum(['area', 'fast']).optional()
 })
 
 export const View = z.discriminatedUnion('kind', [FragmentsView, ResizeView])

@@ -42,10 +42,22 @@ export interface SegmentPart {
 /** A part is measured from at least this many frames (a spatial frame, and motion between a few). */
 export const MIN_PART_FRAMES = 4
 
-/** Pure: the parts of segment [start, end) from a pack's outputs, or null when it has none or too few frames. */
-export function partsOf(manifest: ModelManifest, values: Map<string, TensorOut>, start: number, end: number, frames: number): SegmentPart[] | null {
+/**
+ * Pure: the parts of segment [start, end) from a pack's outputs, or null when it has none, too few frames, or
+ * unusable part outputs. `measured` is the run of the segment's `frames` frames that the measuring views took
+ * (pickFrames: the middle ones when a segment has more than a view holds): the parts divide that run, not the whole
+ * segment, and frame i of the segment is at start + i / frames of its length.
+ */
+export function partsOf(
+  manifest: ModelManifest,
+  values: Map<string, TensorOut>,
+  start: number,
+  end: number,
+  frames: number,
+  measured: { first: number; count: number } = { first: 0, count: frames }
+): SegmentPart[] | null {
   const spec = manifest.outputs.parts
-  if (!spec || frames < MIN_PART_FRAMES * spec.count) return null
+  if (!spec || measured.count < MIN_PART_FRAMES * spec.count || frames <= 0) return null
   let scores: number[]
   try {
     scores = scoresFrom(manifest, values, spec.score)
@@ -56,14 +68,26 @@ export function partsOf(manifest: ModelManifest, values: Map<string, TensorOut>,
   const ev = spec.evidence ? values.get(spec.evidence) : undefined
   const names = manifest.outputs.evidence?.names ?? []
   const D = manifest.distortions.length
-  const span = (end - start) / spec.count
+  // A pack whose part outputs do not hold a row per part (or whose parts were not measured) gives no parts.
+  if (scores.length < spec.count || !scores.every(Number.isFinite)) return null
+  if ((sev && sev.data.length < spec.count * D) || (ev && ev.data.length < spec.count * names.length)) return null
+  // The measuring graph puts frame p of the run in part ⌊P·p / count⌋, so part k starts at frame ⌈k·count / P⌉.
+  const at = (k: number): number => start + ((measured.first + Math.ceil((k * measured.count) / spec.count)) / frames) * (end - start)
   return Array.from({ length: spec.count }, (_, k) => ({
-    start: start + k * span,
-    end: k === spec.count - 1 ? end : start + (k + 1) * span,
-    score: scores[k] ?? NaN,
+    start: at(k),
+    end: at(k + 1),
+    score: scores[k]!,
     severities: Object.fromEntries(manifest.distortions.map((d, j) => [d.id, sev ? Number(sev.data[k * D + j]) : NaN])),
     ...(ev ? { evidence: Object.fromEntries(names.map((n, j) => [n, Number(ev.data[k * names.length + j])])) } : {})
   }))
+}
+
+/** Pure: which run of a segment's `frames` frames the pack's dense views measure (their picked frames). */
+export function measuredRun(views: readonly View[], frames: number): { first: number; count: number } {
+  const dense = views.find((v) => v.sampling === 'consecutive' && !v.fixedCount)
+  if (!dense) return { first: 0, count: frames }
+  const pick = pickFrames(frames, dense)
+  return { first: pick[0] ?? 0, count: pick.length }
 }
 
 /** Fast triage measures this much of each segment. */
@@ -136,7 +160,7 @@ export async function analyzeFile(pack: LoadedPack, ffmpeg: string, file: string
       frames,
       temporalValid: frames >= MIN_TEMPORAL_FRAMES,
       // Fast triage's short window is one stretch, not a segment to divide.
-      parts: opts.fast ? null : partsOf(manifest, values, seg.start, seg.end, frames),
+      parts: opts.fast ? null : partsOf(manifest, values, seg.start, seg.end, frames, measuredRun(manifest.views, frames)),
       values
     }
     results.push(result)

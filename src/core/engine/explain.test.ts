@@ -58,6 +58,14 @@ describe('findings inside a segment', () => {
     expect(e.sentence).toBe('00:12–00:16: severe black or blank frames at 00:13.0–00:14.0 (50 % of the stretch).')
     expect(e.findings[0]!.ranges).toEqual([[13, 14]])
     expect(e.findings[0]!.evidence).toEqual({ black_frames: 0.5 })
+    // The time goes before the measured values, after any other bracket in the phrase.
+    const banding = explainSegment({
+      ...base,
+      severities: { banding: 0.1 },
+      evidence: {},
+      parts: [12, 13, 14, 15].map((t) => ({ start: t, end: t + 1, severities: { banding: t === 14 ? 0.7 : 0 }, evidence: { contours: 0.04, flat: 0.8 } }))
+    })
+    expect(banding.sentence).toBe('00:12–00:16: heavy banding (false contours) in smooth gradients at 00:14.0–00:15.0 (4 % contour steps).')
   })
 
   it('keeps the whole segment when the parts cover it, or when only the segment reaches the threshold', () => {
@@ -66,6 +74,10 @@ describe('findings inside a segment', () => {
     expect(all.findings[0]!.ranges).toBeUndefined()
     const thin = explainSegment({ ...base, severities: { black: 0.4 }, evidence: { black_frames: 0.2 }, parts: [12, 13, 14, 15].map((t) => part(t, 0.25, { black_frames: 0.2 })) })
     expect(thin.sentence).toBe('00:12–00:16: slight black or blank frames (20 % of the stretch).')
+    // A segment strong as a whole keeps its finding whole, however one part compares with the others.
+    const freeze = (v: number[]) => v.map((x, k) => ({ start: 12 + k, end: 13 + k, severities: { freeze: x }, evidence: { repeated_frames: 0.6 } }))
+    const strong = explainSegment({ ...base, severities: { freeze: 0.9 }, evidence: { repeated_frames: 0.8 }, parts: freeze([0.31, 0.2, 0.2, 0.2]) })
+    expect(strong.sentence).toBe('00:12–00:16: severe a frozen picture (80 % of frames repeated).')
   })
 })
 

@@ -6,7 +6,7 @@
 import { qualityLevel } from '../../shared/quality'
 import type { ModelManifest } from '../../shared/model-pack'
 import { poolClip } from './pooling'
-import { distortionRanges, severityStretches } from '../../shared/localise'
+import { distortionRanges, peakSeverity, severityStretches } from '../../shared/localise'
 
 export interface Finding {
   distortion: string
@@ -142,13 +142,15 @@ const DESCRIBE: Record<string, Describer> = {
  * threshold, quoting the strongest part's own measurements, or on the whole segment with the segment's.
  */
 function locate(seg: ExplainInput, id: string): { severity: number; evidence: Record<string, number>; ranges?: Array<[number, number]> } | null {
-  const stretches = severityStretches(seg, id, REPORT_THRESHOLD).filter((x) => x.severity >= REPORT_THRESHOLD)
+  const stretches = severityStretches(seg, id, REPORT_THRESHOLD).filter((x) => x.flagged)
   if (stretches.length === 0) return null
-  const strongest = stretches.reduce((a, b) => (b.severity > a.severity ? b : a))
-  if (strongest.part === null) return { severity: strongest.severity, evidence: seg.evidence }
+  const severity = peakSeverity({ ...seg, parts: stretches.filter((x) => x.part !== null).map((x) => seg.parts![x.part!]!) }, id)
   const ranges = distortionRanges(seg, id, REPORT_THRESHOLD)
   const whole = ranges.length === 1 && ranges[0]![0] <= seg.start + 1e-6 && ranges[0]![1] >= seg.end - 1e-6
-  return { severity: strongest.severity, evidence: seg.parts?.[strongest.part]?.evidence ?? seg.evidence, ...(whole ? {} : { ranges }) }
+  // Placed on the whole segment: the segment's measurements say it. On parts: the strongest part's own.
+  if (whole) return { severity, evidence: seg.evidence }
+  const strongest = stretches.reduce((a, b) => (b.severity > a.severity ? b : a))
+  return { severity, evidence: (strongest.part !== null ? seg.parts?.[strongest.part]?.evidence : undefined) ?? seg.evidence, ranges }
 }
 
 export function explainSegment(seg: ExplainInput, labels: Record<string, string> = {}): SegmentExplanation {
@@ -167,7 +169,11 @@ export function explainSegment(seg: ExplainInput, labels: Record<string, string>
       const keys = d?.keys ?? []
       const evidence = Object.fromEntries(keys.filter((k) => k in at.evidence).map((k) => [k, at.evidence[k]!]))
       const where = at.ranges ? ` at ${at.ranges.map(([a, b]) => `${formatTimeTenths(a)}–${formatTimeTenths(b)}`).join(', ')}` : ''
-      const phrase = (d ? d.phrase(at.evidence) : (labels[id] ?? id)).replace(/ \(|$/, (m) => `${where}${m}`)
+      // The time goes before the measured values in brackets at the end ("banding (false contours) in smooth
+      // gradients at 00:13.0–00:14.0 (4 % contour steps)"), or last where there are none.
+      const text = d ? d.phrase(at.evidence) : (labels[id] ?? id)
+      const cut = text.endsWith(')') ? text.lastIndexOf(' (') : -1
+      const phrase = cut >= 0 ? `${text.slice(0, cut)}${where}${text.slice(cut)}` : `${text}${where}`
       return { distortion: id, severity: at.severity, strength: strengthOf(at.severity), evidence, phrase, ...(at.ranges ? { ranges: at.ranges } : {}) }
     })
   const when = formatSpan(seg.start, seg.end)

@@ -68,11 +68,15 @@ describe('sampler maths', () => {
     expect(graph).toMatch(/^\[0:v\]select=not\(mod\(n\\,2\)\)\\?,/)
     expect(graph).toContain('xstack=inputs=16')
     expect(graph).toContain('scale=160:90')
-    // The 160×90 RGB view of a 720p frame: from one field, scaled in YUV, converted small.
-    expect(graph).toContain('[v1]field=top,scale=160:90:flags=area,format=yuv420p,scale=160:90,format=gbrp[out1]')
-    expect(stretchChain(300, 90, 160, 'rgb')).toBe('scale=160:90:flags=area,format=yuv420p,scale=160:90')
-    expect(stretchChain(1080, 288, 512, 'gray')).toBe('scale=512:288:flags=area')
-    expect(stretchChain(2160, 288, 512, 'gray')).toBe('field=top,scale=512:288:flags=area')
+    // A plain RGB view: the whole frame, area-scaled and converted (planar) in one step.
+    expect(graph).toContain('[v1]scale=160:90:flags=area,format=gbrp[out1]')
+    // One that asks for fast scaling, of a 720p frame: from one field, scaled in YUV, converted small.
+    const fast = samplerFilter({ width: 1280, height: 720, fps: 50 }, views.map((v) => (v.kind === 'resize' ? { ...v, scaling: 'fast' as const } : v)), 2).graph
+    expect(fast).toContain('[v1]field=top,scale=160:90:flags=area,format=yuv420p,scale=160:90,format=gbrp[out1]')
+    expect(stretchChain(300, 90, 160, 'rgb', true)).toBe('scale=160:90:flags=area,format=yuv420p,scale=160:90')
+    expect(stretchChain(1080, 288, 512, 'gray', true)).toBe('scale=512:288:flags=area')
+    expect(stretchChain(2160, 288, 512, 'gray', true)).toBe('field=top,scale=512:288:flags=area')
+    expect(stretchChain(2160, 288, 512, 'gray')).toBe('scale=512:288:flags=area')
     // A 16×16 clip is scaled up until the 256×256 mosaic fits.
     expect(samplerFilter({ width: 16, height: 16, fps: 25 }, views, 1).graph).toContain('scale=256:256')
     // HDR is tone-mapped after frame selection (fewer frames to convert) and before anything is measured.
@@ -194,11 +198,19 @@ describe('sampling real clips', () => {
     expect(segs.map((s) => s.frames['still']!.length)).toEqual([1, 1])
     // A gray view beside an RGB one must not turn the RGB one gray (ffmpeg negotiates formats up through crop and split):
     // testsrc's colour bars differ between channels by far more than 20 grey levels a pixel on average.
-    const gbr = segs[0]!.frames['glob']![0]!
-    const plane = gbr.length / 3
-    let chroma = 0
-    for (let p = 0; p < plane; p++) chroma += Math.abs(gbr[p]! - gbr[plane + p]!) + Math.abs(gbr[plane + p]! - gbr[2 * plane + p]!)
-    expect(chroma / plane).toBeGreaterThan(20)
+    const chromaOf = (gbr: Uint8Array): number => {
+      const plane = gbr.length / 3
+      let chroma = 0
+      for (let p = 0; p < plane; p++) chroma += Math.abs(gbr[p]! - gbr[plane + p]!) + Math.abs(gbr[plane + p]! - gbr[2 * plane + p]!)
+      return chroma / plane
+    }
+    expect(chromaOf(segs[0]!.frames['glob']![0]!)).toBeGreaterThan(20)
+    // The same through fast scaling (scaled in YUV, converted small), as the built-in pack's views ask for.
+    const fast: SegmentFrames[] = []
+    const fastViews = [...views, still].map((v) => (v.kind === 'resize' ? { ...v, scaling: 'fast' as const } : v))
+    await sampleSegments(ffmpeg, file, { width: 320, height: 180, fps: 25 }, fastViews, 2, async (s) => void fast.push(s))
+    expect(chromaOf(fast[0]!.frames['glob']![0]!)).toBeGreaterThan(20)
+    expect(Math.abs(chromaOf(fast[0]!.frames['glob']![0]!) - chromaOf(segs[0]!.frames['glob']![0]!))).toBeLessThan(5)
     // Without snapping (datasets whose targets sit on the plain grid), the same clip is cut every 2 s.
     const plain: SegmentFrames[] = []
     await sampleSegments(ffmpeg, file, { width: 320, height: 180, fps: 25 }, views, 2, async (s) => void plain.push(s), { noSnap: true })

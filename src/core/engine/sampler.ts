@@ -145,7 +145,7 @@ export function samplerFilter(
       const [h, w] = view.size
       const fit =
         view.fit === 'stretch'
-          ? stretchChain(H, h, w, view.pixelFormat)
+          ? stretchChain(H, h, w, view.pixelFormat, view.scaling === 'fast')
           : view.fit === 'pad'
             ? `scale=${w}:${h}:force_original_aspect_ratio=decrease:flags=area,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2`
             : `scale=${w}:${h}:force_original_aspect_ratio=increase:flags=area,crop=${w}:${h}`
@@ -174,16 +174,18 @@ export function samplerFilter(
 }
 
 /**
- * Pure: a frame of height `srcH` reduced to w×h (stretched), as cheaply as the result allows. This runs on every
+ * Pure: a frame of height `srcH` reduced to w×h (stretched). Plainly, an area average of the whole frame. With
+ * `fast` (views that ask for it, ResizeView.scaling) as cheaply as a small measuring view allows — this runs on every
  * frame, and an area downscale of a whole 1080p frame was most of the graph's cost beyond decoding:
  * - from at least four times the height, one field (every other row) is enough — the area filter still averages
  *   over every remaining row of a ≥ 2× reduction — at half the rows to read;
  * - RGB views are scaled in the source's YUV and converted at the small size, not converted at full size.
  * Together about half the instructions of `scale=w:h:flags=area,format=rgb24` at 1080p (callgrind, 30 frames).
  */
-export function stretchChain(srcH: number, h: number, w: number, pixelFormat: View['pixelFormat']): string {
-  const field = srcH >= 4 * h ? 'field=top,' : ''
+export function stretchChain(srcH: number, h: number, w: number, pixelFormat: View['pixelFormat'], fast = false): string {
   const area = `scale=${w}:${h}:flags=area`
+  if (!fast) return area
+  const field = srcH >= 4 * h ? 'field=top,' : ''
   return pixelFormat === 'rgb' ? `${field}${area},format=yuv420p,scale=${w}:${h}` : `${field}${area}`
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { analyzeFile, FAST_WINDOW_SECONDS, type SegmentResult } from '../engine/analyze'
 import { REPORT_THRESHOLD } from '../engine/explain'
-import { incidents } from '../../shared/localise'
+import { incidents, peakSeverity } from '../../shared/localise'
 import type { LoadedPack } from '../engine/pack'
 import { poolClip } from '../engine/pooling'
 import { listKeyframes, probeFile } from '../media/probe'
@@ -55,7 +55,8 @@ export interface VideoResult {
 
 export interface AttributionReport {
   perDistortion: Array<{ id: string; precision: number; recall: number; support: number }>
-  /** Single-distortion clips at level ≥ 2: the strongest predicted distortion is the applied one. */
+  /** Single-distortion clips at level ≥ 2: the strongest predicted distortion (over segments and their parts, as the
+   *  app tags clips) is the applied one. */
   top1: { accuracy: number; n: number }
   /**
    * Windowed clips: IoU of the flagged time (shared/localise.ts incidents: the parts of segments where its severity ≥
@@ -86,7 +87,7 @@ export function resultsCsv(videos: readonly VideoResult[]): string {
 
 /** Where the app reports `id` in a video: its incidents at the threshold (shared/localise.ts). */
 function flaggedSeconds(v: VideoResult, id: string, threshold: number): Array<[number, number]> {
-  return incidents(v.segments, id, threshold)
+  return incidents(v.segments, id, threshold).map((i) => [i.start, i.end])
 }
 
 /** The finest stretches a video was scored in: its segments' parts where it has them, else its segments. */
@@ -122,7 +123,8 @@ export function attribution(videos: readonly VideoResult[], threshold = REPORT_T
   const labelled = videos.filter((v) => v.truth && !v.error)
   if (labelled.length === 0) return null
   const ids = [...new Set(labelled.flatMap((v) => [...v.truth!.distortions.map((d) => d.id), ...v.segments.flatMap((s) => Object.keys(s.severities))]))].sort()
-  const maxSev = (v: VideoResult, id: string): number => Math.max(0, ...v.segments.map((s) => s.severities[id] ?? 0))
+  // As the app tags clips (scorer.ts): the strongest over segments and their parts.
+  const maxSev = (v: VideoResult, id: string): number => Math.max(0, ...v.segments.map((s) => peakSeverity(s, id)))
   const perDistortion = ids.map((id) => {
     let tp = 0
     let fp = 0
@@ -143,7 +145,7 @@ export function attribution(videos: readonly VideoResult[], threshold = REPORT_T
     const want = v.truth!.distortions[0]!
     // Over the stretch where it was applied: the strongest distortion there.
     const inWindow = v.segments.filter((s) => s.end > want.start && s.start < want.end)
-    const best = ids.map((id) => [id, Math.max(0, ...inWindow.map((s) => s.severities[id] ?? 0))] as const).sort((a, b) => b[1] - a[1])[0]
+    const best = ids.map((id) => [id, Math.max(0, ...inWindow.map((s) => peakSeverity(s, id)))] as const).sort((a, b) => b[1] - a[1])[0]
     return best?.[0] === want.id
   }).length
   const windowed = labelled.filter(

@@ -179,7 +179,7 @@ describe('labels, review queue and library statistics on an on-disk catalog', ()
     db.prepare('UPDATE model_versions SET manifest_json = ?').run(JSON.stringify(renamed))
     reflagBatch(db, { clipBelow: null, segmentBelow: null, distortion: { severity: 0.6, seconds: 4 }, blackOrFrozenSeconds: null }, 0)
     const b = queryTable(db, { offset: 0, limit: 100, sort: 'score', direction: 'asc' }).rows.find((r) => r.name === 'b.mp4')!
-    expect(b.flags.map((f) => f.message)).toEqual(['compression blocking ≥ 0.6 for 8 s (00:00–00:08)'])
+    expect(b.flags.map((f) => f.message)).toEqual(['compression blocking ≥ 0.6 for 8.0 s (00:00–00:08)'])
   })
 
   it('saves, replaces and deletes library views', () => {

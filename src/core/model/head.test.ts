@@ -68,6 +68,24 @@ describe('quality head', () => {
     head.dispose()
   })
 
+  it('in ONNX, shares one BRISQUE value among all rows (a segment\'s parts have one still between them)', async () => {
+    await tf.setBackend('cpu')
+    const head = Head.create(spec, 6)
+    const rows = [
+      [0.5, -0.3, 10, 25],
+      [0, 2, 0.001, 25],
+      [0.2, 0.1, 1, 25]
+    ]
+    const session = await new OrtEngine('cpu', 1).load(headToOnnx(head.weights()))
+    const out = await session.run({
+      measurements: { data: Float32Array.from(rows.flatMap((r) => r.slice(0, 3))), dims: [3, 3] },
+      brisque: { data: Float32Array.from([25]), dims: [1] }
+    })
+    head.predict(rows).probs.flat().forEach((p, i) => expect(Math.abs(p - (out['levels']!.data as Float32Array)[i]!)).toBeLessThan(1e-4))
+    await session.dispose()
+    head.dispose()
+  })
+
   it('round-trips its weights', () => {
     const a = Head.create(spec, 5)
     const b = Head.fromWeights(JSON.parse(JSON.stringify(a.weights())))
@@ -104,6 +122,7 @@ describe('quality head', () => {
     const want = mean(flat.map((m) => m.forward(x).logits))
     Array.from(flatMerged.forward(x).logits.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 4))
     expect(() => mergeHeads([members[0]!.weights(), Head.create({ ...spec, std: [1, 1, 1, 1] }, 1).weights()])).toThrow(/differ/)
+    expect(() => mergeHeads([members[0]!.weights(), Head.create({ ...spec, score: { kind: 'penalties', max: [1, 1, 1], gamma: 1 } }, 1).weights()])).toThrow(/differ/)
   })
 
   it('makes soft level targets centred on the score', () => {

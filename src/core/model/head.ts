@@ -209,7 +209,7 @@ export function mergeHeads(members: readonly HeadWeights[]): HeadWeights {
   for (const m of members) {
     const a = m.spec
     const b = first.spec
-    if (!same(a.mean, b.mean) || !same(a.std, b.std) || !same(a.logOffsets, b.logOffsets) || a.inputs.join() !== b.inputs.join() || !same(a.hidden, b.hidden) || a.distortions.join() !== b.distortions.join())
+    if (!same(a.mean, b.mean) || !same(a.std, b.std) || !same(a.logOffsets, b.logOffsets) || a.inputs.join() !== b.inputs.join() || !same(a.hidden, b.hidden) || a.distortions.join() !== b.distortions.join() || JSON.stringify(a.score ?? null) !== JSON.stringify(b.score ?? null))
       throw new Error('mergeHeads: the heads differ in inputs, preprocessing or shape')
   }
   const nLayers = first.layers.length

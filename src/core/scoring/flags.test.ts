@@ -32,16 +32,20 @@ describe('flag rules', () => {
     expect(f).toEqual([{ rule: 'distortion', distortion: 'black', message: 'black ≥ 0.6 for 1.5 s (00:03.5–00:05.0)', start: 3.5, end: 5 }])
     // Too short for a 2-second rule.
     expect(evaluateFlags({ ...rules, distortion: { severity: 0.6, seconds: 2 } }, 4, [parted(2, [0, 0, 0, 0.9]), parted(4, [0.9, 0.8, 0.1, 0])])).toEqual([])
+    // Three half-second flashes a second apart are one incident, but only 1.5 s of black: not a 2-second one.
+    const flashes = [parted(0, [0.9, 0, 0, 0.9]), parted(2, [0, 0, 0.9, 0])]
+    expect(evaluateFlags({ ...rules, distortion: { severity: 0.6, seconds: 2 } }, 4, flashes)).toEqual([])
+    expect(evaluateFlags(rules, 4, flashes).map((f) => f.message)).toEqual(['black ≥ 0.6 for 1.5 s (00:00.0–00:03.5, with gaps)'])
   })
 
   it('flags a distortion only when it lasts long enough', () => {
     const rules = { ...PRESETS.standard, clipBelow: null, segmentBelow: null, blackOrFrozenSeconds: null, distortion: { severity: 0.6, seconds: 4 } }
     expect(evaluateFlags(rules, 4, [seg(0, 3, { blocking: 0.9 }), seg(2, 4, { blocking: 0.1 })])).toEqual([])
     const f = evaluateFlags(rules, 4, [seg(0, 3, { blocking: 0.9 }), seg(2, 3, { blocking: 0.7 })])
-    expect(f).toEqual([{ rule: 'distortion', distortion: 'blocking', message: 'blocking ≥ 0.6 for 4 s (00:00–00:04)', start: 0, end: 4 }])
+    expect(f).toEqual([{ rule: 'distortion', distortion: 'blocking', message: 'blocking ≥ 0.6 for 4.0 s (00:00–00:04)', start: 0, end: 4 }])
     // With the pack's labels the reason names the distortion as the timeline's lane does; the id stays for filtering.
     const labelled = evaluateFlags(rules, 4, [seg(0, 3, { blocking: 0.9 }), seg(2, 3, { blocking: 0.7 })], [], { blocking: 'compression blocking' })
-    expect(labelled[0]).toMatchObject({ distortion: 'blocking', message: 'compression blocking ≥ 0.6 for 4 s (00:00–00:04)' })
+    expect(labelled[0]).toMatchObject({ distortion: 'blocking', message: 'compression blocking ≥ 0.6 for 4.0 s (00:00–00:04)' })
   })
 
   it('flags black and frozen stretches from the measurements', () => {

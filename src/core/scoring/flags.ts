@@ -86,12 +86,13 @@ export function evaluateFlags(
     const { severity, seconds } = rules.distortion
     const ids = [...new Set(segments.flatMap((s) => [...Object.keys(s.severities), ...(s.parts ?? []).flatMap((p) => Object.keys(p.severities))]))].sort()
     for (const id of ids) {
-      // Its incidents (shared/localise.ts): timed by the segments' parts, and one flag for stretches under a second apart.
-      for (const [start, stop] of incidents(segments, id, severity)) {
-        const secs = stop - start
+      // Its incidents (shared/localise.ts): timed by the segments' parts, one flag for stretches a second or less apart.
+      for (const { start, end: stop, seconds: secs } of incidents(segments, id, severity)) {
+        // The time it is there, not the span: bridged gaps do not count toward "lasting at least".
         if (secs + 1e-6 < seconds) continue
-        const long = secs >= 1.95 ? `${secs.toFixed(0)} s` : `${secs.toFixed(1)} s`
-        reasons.push({ rule: 'distortion', distortion: id, message: `${labels[id] ?? id.replace(/_/g, ' ')} ≥ ${severity} for ${long} (${formatSpan(start, stop)})`, start, end: stop })
+        const long = `${secs.toFixed(secs < 9.95 ? 1 : 0)} s`
+        const gaps = stop - start - secs > 0.05 ? ', with gaps' : ''
+        reasons.push({ rule: 'distortion', distortion: id, message: `${labels[id] ?? id.replace(/_/g, ' ')} ≥ ${severity} for ${long} (${formatSpan(start, stop)}${gaps})`, start, end: stop })
       }
     }
   }

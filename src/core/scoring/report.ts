@@ -42,7 +42,7 @@ function timeline(s: StoredScore, duration: number): string {
     parts.push(`<text x="${W + 6}" y="${y + 11}" font-size="11" fill="#444">${esc(id.replace(/_/g, ' '))}</text>`)
     // Where the segments' parts place it (shared/localise.ts): the same stretches the findings and flags name.
     for (const r of s.segments.flatMap((g) => severityStretches(g, id, REPORT_THRESHOLD))) {
-      if (r.severity < REPORT_THRESHOLD) continue
+      if (!r.flagged) continue
       const at = r.part === null ? `${formatTime(r.start)}–${formatTime(r.end)}` : `${formatTimeTenths(r.start)}–${formatTimeTenths(r.end)}`
       parts.push(`<rect x="${x(r.start).toFixed(1)}" y="${y}" width="${Math.max(1, x(r.end) - x(r.start) - 1).toFixed(1)}" height="${laneH}" fill="#c0392b" fill-opacity="${(0.25 + 0.75 * r.severity).toFixed(2)}"><title>${esc(`${id} ${r.severity.toFixed(2)} at ${at}`)}</title></rect>`)
     }

@@ -15,7 +15,7 @@ import { listKeyframes } from '../media/probe'
 import { FAST_WINDOW_SECONDS } from '../engine/analyze'
 import { detectSilence } from '../media/silence'
 import { evaluateFlags, MIN_SILENCE_SECONDS, type FlagRules } from './flags'
-import { saveScore, saveScoreError, unscoredAmong, type ScoreMode } from './store'
+import { saveScore, saveScoreError, storedParts, unscoredAmong, type ScoreMode } from './store'
 
 export interface ScoreOptions {
   ffmpeg: string
@@ -105,7 +105,8 @@ export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clip
           levels,
           severities,
           summary: reasoning,
-          flags: evaluateFlags(opts.flagRules, score, segs, silences ?? [], labels),
+          // From the parts as the catalog keeps them, so a later re-flag (store.ts reflagBatch) agrees.
+          flags: evaluateFlags(opts.flagRules, score, segs.map((s) => ({ ...s, parts: storedParts(s.parts) })), silences ?? [], labels),
           silences,
           ...(sceneCuts ? { sceneCuts } : {}),
           provider: opts.provider,

@@ -25,11 +25,25 @@ export interface StoredPart {
   severities: Record<string, number>
 }
 
-/** Pure: parts as stored — times to the millisecond and values to three places, which is all a timeline shows. */
-export function compactParts(parts: ReadonlyArray<StoredPart> | null | undefined): string | null {
+/**
+ * Pure: parts as stored — times to the millisecond and values to three places, which is all a timeline shows. The
+ * scorer flags from these same values, so re-applying flag rules later (from the catalog) gives the same flags.
+ * A value that was not measured is left out (JSON has no NaN), which reads as absent.
+ */
+export function storedParts(parts: ReadonlyArray<StoredPart> | null | undefined): StoredPart[] | null {
   if (!parts?.length) return null
-  const r = (v: number, d: number): number => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : 0)
-  return JSON.stringify(parts.map((p) => ({ start: r(p.start, 3), end: r(p.end, 3), score: r(p.score, 3), severities: Object.fromEntries(Object.entries(p.severities).map(([k, v]) => [k, r(v, 3)])) })))
+  const r = (v: number, d: number): number => Math.round(v * 10 ** d) / 10 ** d
+  return parts.map((p) => ({
+    start: r(p.start, 3),
+    end: r(p.end, 3),
+    score: r(p.score, 3),
+    severities: Object.fromEntries(Object.entries(p.severities).filter(([, v]) => Number.isFinite(v)).map(([k, v]) => [k, r(v, 3)]))
+  }))
+}
+
+export function compactParts(parts: ReadonlyArray<StoredPart> | null | undefined): string | null {
+  const stored = storedParts(parts)
+  return stored ? JSON.stringify(stored) : null
 }
 
 function readParts(json: unknown): StoredPart[] | null {

@@ -1,7 +1,7 @@
 // Each measurement against frames built to have (or not have) exactly the defect it measures.
 import * as ort from 'onnxruntime-node'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { buildMeasureModel, FRAG_SIZE, GLOBAL_H, GLOBAL_W, MEASUREMENTS } from './graph'
+import { buildMeasureModel, FRAG_SIZE, GLOBAL_H, GLOBAL_W, MEASUREMENTS, PARTS } from './graph'
 
 let session: ort.InferenceSession
 beforeAll(async () => {
@@ -53,8 +53,11 @@ async function measure(clip: Clip): Promise<Record<string, number>> {
     glob: new ort.Tensor('uint8', glob, [T, 3, GLOBAL_H, GLOBAL_W])
   })
   const data = out['features']!.data as Float32Array
+  lastParts = Array.from({ length: PARTS }, (_, k) => Object.fromEntries(MEASUREMENTS.map((m, i) => [m.name, (out['parts']!.data as Float32Array)[k * MEASUREMENTS.length + i]!])))
   return Object.fromEntries(MEASUREMENTS.map((m, i) => [m.name, data[i]!]))
 }
+/** The parts of the last clip measured. */
+let lastParts: Array<Record<string, number>> = []
 
 const frames = (n: number, f: (t: number) => Frame): Frame[] => Array.from({ length: n }, (_, t) => f(t))
 const moving = (t: number): Frame => texture(t * 3, t)
@@ -167,6 +170,23 @@ describe('measurement graph', () => {
     const garish = await measure({ frag: frames(4, moving), glob: glob(3) })
     expect(mild['gamut_clip']).toBeLessThan(0.02)
     expect(garish['gamut_clip']).toBeGreaterThan(0.2)
+  })
+
+  it('measures each quarter of the frames on its own, and says so when a quarter has nothing to measure', async () => {
+    const dark = (): [number, number, number] => [2, 2, 2]
+    const lit = (x: number, y: number): [number, number, number] => {
+      const v = texture(0, 0)(x, y)
+      return [v, v, v]
+    }
+    // 16 frames, black in frames 4–7: the second quarter.
+    const m = await measure({ frag: frames(16, moving), glob: Array.from({ length: 16 }, (_, t) => (t >= 4 && t < 8 ? dark : lit)) })
+    expect(m['black_frames']).toBeCloseTo(0.25, 1)
+    expect(lastParts.map((p) => p['black_frames']!)).toEqual([expect.closeTo(0, 2), expect.closeTo(1, 1), expect.closeTo(0, 2), expect.closeTo(0, 2)])
+    // Picture measures come from every 4th frame (0, 4, 8, 12): one per quarter, so each quarter has its own.
+    expect(lastParts.every((p) => Number.isFinite(p['noise']))).toBe(true)
+    // 8 frames: the spatial frames 0 and 4 fall in two of the four quarters; the other two are not measured (NaN).
+    await measure({ frag: frames(8, moving) })
+    expect(lastParts.map((p) => Number.isNaN(p['noise']))).toEqual([false, true, false, true])
   })
 
   it('sees repeated frames, flicker, steady pans and shake', async () => {

@@ -4,13 +4,13 @@ import type { ClipRecord, DatasetFile } from '../dataset/generate'
 import { toSamples, type MeasuredSegment } from './build-default'
 
 const seg = (start: number, quality: number, severities: Partial<Record<string, number>> = {}): ClipRecord['segments'][number] => ({ start, end: start + 2, quality, severities: severities as ClipRecord['segments'][number]['severities'], ssim: 1, psnr: 100 })
-const clip = (id: string, segments: ClipRecord['segments'], series?: ClipRecord['series']): ClipRecord =>
-  ({ id, file: `clips/${id}.mp4`, source: { file: 'photo.jpg', package: 'p', width: 100, height: 100 }, segments, ...(series ? { series } : {}) }) as ClipRecord
+const clip = (id: string, segments: ClipRecord['segments'], series?: ClipRecord['series'], distortions: ClipRecord['distortions'] = []): ClipRecord =>
+  ({ id, file: `clips/${id}.mp4`, fps: 25, source: { file: 'photo.jpg', package: 'p', width: 100, height: 100 }, segments, distortions, ...(series ? { series } : {}) }) as ClipRecord
 const measured = (c: ClipRecord, v: number): [string, MeasuredSegment[]] => [c.file, c.segments.map((s, index) => ({ clip: c.id, index, start: s.start, end: s.end, x: [v, v] }))]
 
 describe('training samples', () => {
   const clean = clip('clean', [seg(0, 5), seg(2, 5)], { group: 'g', distortion: 'noise', level: 0, window: false })
-  const noisy = clip('noisy', [seg(0, 3, { noise: 1 }), seg(2, 3, { noise: 1 })], { group: 'g', distortion: 'noise', level: 4, window: false })
+  const noisy = clip('noisy', [seg(0, 3, { noise: 1 }), seg(2, 3, { noise: 1 })], { group: 'g', distortion: 'noise', level: 4, window: false }, [{ id: 'noise', level: 4, start: 0, end: 4, params: {} }])
   const ds = { clips: [clean, noisy] } as unknown as DatasetFile
 
   it('gives fast-mode measurements the whole segment\'s targets, marked fast, ranked only among themselves', () => {
@@ -23,6 +23,34 @@ describe('training samples', () => {
     const fullGroups = new Set(full.flatMap((s) => s.rank!.groups))
     expect(fast.flatMap((s) => s.rank!.groups).some((g) => fullGroups.has(g))).toBe(false)
     expect(fast[0]!.rank!.groups).toEqual(['g|noise|0|fast'])
+  })
+
+  it('makes part samples from what was applied inside each part, for the severities unless told otherwise', () => {
+    // A freeze whose recorded run covers frames 0–24 at 25 fps: the first of the first segment's four half-second parts.
+    const frozen = clip('frozen', [seg(0, 4, { freeze: 0.25 })], undefined, [{ id: 'freeze', level: 1, start: 0, end: 2, params: { runs: [0, 11] } }])
+    const parts = [0, 0.5, 1, 1.5].map((t) => ({ start: t, end: t + 0.5, x: [t, t] }))
+    const m = new Map<string, MeasuredSegment[]>([[frozen.file, [{ clip: 'frozen', index: 0, start: 0, end: 2, x: [9, 9], parts }]]])
+    const samples = toSamples({ clips: [frozen] } as unknown as DatasetFile, m, 'full', 1, 0.25)
+    const partSamples = samples.filter((x) => x.part)
+    expect(partSamples.map((x) => x.weight)).toEqual([0.25, 0.25, 0.25, 0.25])
+    const freeze = DISTORTION_IDS.indexOf('freeze')
+    expect(partSamples.map((x) => x.severities[freeze])).toEqual([0.25, 0, 0, 0])
+    expect(partSamples[1]!.quality).toBe(5)
+    expect(samples.filter((x) => !x.part).map((x) => x.x)).toEqual([[9, 9]])
+    // No parts unless asked.
+    expect(toSamples({ clips: [frozen] } as unknown as DatasetFile, m).some((x) => x.part)).toBe(false)
+  })
+
+  it('ranks part samples within their series only when they train the score too', () => {
+    const withParts = (c: ClipRecord, v: number): [string, MeasuredSegment[]] => {
+      const [file, segs] = measured(c, v)
+      return [file, segs.map((s) => ({ ...s, parts: [0, 1, 2, 3].map((k) => ({ start: s.start + k / 2, end: s.start + (k + 1) / 2, x: [v, v] })) }))]
+    }
+    const m = new Map([withParts(clean, 1), withParts(noisy, 2)])
+    expect(toSamples(ds, m, 'full', 1, 0.25).filter((x) => x.part).some((x) => x.rank)).toBe(false)
+    const ranked = toSamples(ds, m, 'full', 1, 0.25, true).filter((x) => x.part)
+    expect(ranked).toHaveLength(16)
+    expect(ranked.every((x) => /\|p\d$/.test(x.rank?.groups[0] ?? ''))).toBe(true)
   })
 
   it('drops segments whose measurement is missing or off the target grid', () => {

@@ -116,7 +116,7 @@ export function measuredSegment(clip: string, s: SegmentResult): MeasuredSegment
  * targets as the whole segment: fast triage reads a segment from a sample of it, so the head learns what the segment
  * is likely to be given that sample. Their series rank only among themselves.
  */
-export function toSamples(ds: DatasetFile, measured: Map<string, MeasuredSegment[]>, mode: 'full' | 'fast' = 'full', weight = 1, partWeight = 0): Sample[] {
+export function toSamples(ds: DatasetFile, measured: Map<string, MeasuredSegment[]>, mode: 'full' | 'fast' = 'full', weight = 1, partWeight = 0, partScore = false): Sample[] {
   const samples: Sample[] = []
   // JSON has no NaN: undefined measurements come back from the cache as null and go to the head as NaN again.
   const fromCache = (x: ReadonlyArray<number | null>): number[] => x.map((v) => (v === null ? NaN : v))
@@ -127,7 +127,8 @@ export function toSamples(ds: DatasetFile, measured: Map<string, MeasuredSegment
       const m = segs[i]
       // NaN measurements stay (BRISQUE of a black frame): the head imputes them, and black segments must be learned.
       if (!m || Math.abs(m.start - target.start) > 0.25 || !finite(m.x)) return
-      // Parts: targets from what was applied inside each (partSeverities), and ranked within their series like segments.
+      // Parts: targets from what was applied inside each (partSeverities). They teach the severities; only with
+      // partScore do they also teach the score, and rank within their series like segments.
       if (partWeight > 0)
         (m.parts ?? []).forEach((p, k) => {
           if (!finite(p.x)) return
@@ -139,7 +140,7 @@ export function toSamples(ds: DatasetFile, measured: Map<string, MeasuredSegment
             group: clip.source.file,
             part: true,
             weight: partWeight,
-            ...(clip.series && !clip.series.window
+            ...(partScore && clip.series && !clip.series.window
               ? { rank: { groups: (clip.series.distortion ? [clip.series.distortion] : DISTORTION_IDS).map((d) => `${clip.series!.group}|${d}|${i}|p${k}`), level: clip.series.level } }
               : {})
           })
@@ -175,8 +176,8 @@ async function main(): Promise<void> {
       'soft-series': { type: 'string', default: '20' },
       seed: { type: 'string', default: '20261125' },
       out: { type: 'string', default: join(ROOT, 'resources', 'models', PACK_NAME) },
-      // With parts (five samples per segment) 50 epochs take as many steps as 250 did over segments alone.
-      epochs: { type: 'string', default: '50' },
+      // Default: 250 over segments alone, 50 with parts (five samples per segment: as many steps).
+      epochs: { type: 'string' },
       members: { type: 'string', default: '5' },
       // Weight decay: the head otherwise leans on a few content-dependent measurements that do not carry to new pictures.
       l2: { type: 'string', default: '0.0001' },
@@ -221,7 +222,8 @@ async function main(): Promise<void> {
 
   log('measuring the training clips with the pack\'s own stages')
   const measured = await measureDataset(staging, dataDir, ds, join(values.data!, `features-${seed}.json`), log)
-  const samples = toSamples(ds, measured, 'full', 1, Number(values['part-weight']))
+  const partWeight = Number(values['part-weight'])
+  const samples = toSamples(ds, measured, 'full', 1, partWeight, values['part-score'])
   const fastWeight = Number(values['fast-weight'])
   if (fastWeight > 0) {
     log('measuring the training clips again as fast triage does')
@@ -237,7 +239,7 @@ async function main(): Promise<void> {
     partScore: values['part-score'],
     ...(values.score === 'penalties' ? { score: { kind: 'penalties' as const, max: DISTORTION_IDS.map((d) => MAX_PENALTY[d]), gamma: GAMMA } } : {}),
     seed,
-    epochs: Number(values.epochs),
+    epochs: Number(values.epochs ?? (partWeight > 0 ? 50 : 250)),
     members: Number(values.members),
     l2: Number(values.l2),
     ...(Number(values['calibrate-cap']) > 0 ? { calibrate: { ...DEFAULT_SHIFT, cap: Number(values['calibrate-cap']) } } : {}),

@@ -18,8 +18,10 @@ export const SEGMENT_SECONDS = 2
 
 export const DEFAULT_VIEWS: View[] = [
   View.parse({ name: 'frag', kind: 'fragments', grid: [4, 4], patch: [64, 64], align: 8, frames: 64, sampling: 'consecutive', maxFps: 30, pixelFormat: 'gray', layout: 'TCHW', dtype: 'uint8' }),
-  View.parse({ name: 'glob', kind: 'resize', size: [90, 160], fit: 'stretch', frames: 64, sampling: 'consecutive', maxFps: 30, pixelFormat: 'rgb', layout: 'TCHW', dtype: 'uint8' }),
-  View.parse({ name: 'still', kind: 'resize', size: [288, 512], fit: 'stretch', frames: 1, sampling: 'uniform', fixedCount: true, maxFps: 30, pixelFormat: 'gray', layout: 'TCHW', dtype: 'float32' })
+  // The measuring views are built on fast scaling (ResizeView.scaling): what they measure is means and extremes of a
+  // small picture, not what a deep network trained on plain resizes would need.
+  View.parse({ name: 'glob', kind: 'resize', size: [90, 160], fit: 'stretch', scaling: 'fast', frames: 64, sampling: 'consecutive', maxFps: 30, pixelFormat: 'rgb', layout: 'TCHW', dtype: 'uint8' }),
+  View.parse({ name: 'still', kind: 'resize', size: [288, 512], fit: 'stretch', scaling: 'fast', frames: 1, sampling: 'uniform', fixedCount: true, maxFps: 30, pixelFormat: 'gray', layout: 'TCHW', dtype: 'float32' })
 ]
 
 export const DISTORTION_LABELS: Record<string, [string, string]> = {

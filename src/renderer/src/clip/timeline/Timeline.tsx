@@ -275,13 +275,13 @@ export function Timeline(props: TimelineProps) {
         return segments.flatMap((seg, i) =>
           severityStretches(seg, id, 0.3).map((s, k) => {
             const v = s.severity
-            if (v <= 0.05 || !visible(s)) return null
+            if ((v <= 0.05 && !s.flagged) || !visible(s)) return null
             return (
               <div
                 key={`${i}-${k}`}
-                className={`tl-sev${v >= 0.3 ? ' strong' : ''}`}
-                // Only what the explanations would report (≥ 0.3) is read out; fainter shading is context for the eye.
-                {...(v >= 0.3 ? { role: 'listitem', 'aria-label': `${formatRange(s)}: ${distortionLabel(id)} ${Math.round(v * 100)} %` } : { 'aria-hidden': true })}
+                className={`tl-sev${s.flagged ? ' strong' : ''}`}
+                // Only where the explanations place it is read out; fainter shading is context for the eye.
+                {...(s.flagged ? { role: 'listitem', 'aria-label': `${formatRange(s)}: ${distortionLabel(id)} ${Math.round(v * 100)} %` } : { 'aria-hidden': true })}
                 title={`${distortionLabel(id)} ${Math.round(v * 100)} % at ${formatRange(s)}`}
                 style={{ ...box(s.start, s.end), opacity: 0.25 + 0.75 * Math.min(1, v) }}
               />
