@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { distortionRanges, incidents, mergeRanges, peakSeverity, severityStretches, type Localisable } from './localise'
+import { distortionIds, distortionRanges, incidents, mergeRanges, peakSeverity, severityStretches, withinSegment, type Localisable } from './localise'
 
 const seg = (whole: number, parts: number[] | null, start = 2): Localisable => ({
   start,
@@ -53,5 +53,22 @@ describe('localising a distortion inside a segment', () => {
     expect(incidents([a, b, c], 'black', 0.3, 0).map((i) => [i.start, i.end])).toEqual([[2.5, 3], [3.5, 4], [5, 5.5], [8, 10]])
     // Exactly a second apart still joins.
     expect(incidents([seg(0.2, [0.9, 0, 0, 0.9])], 'black', 0.3).map((i) => [i.start, i.end])).toEqual([[2, 4]])
+  })
+})
+
+describe('distortionIds and withinSegment', () => {
+  it('lists ids from segments and their parts once, first seen first', () => {
+    const segs: Localisable[] = [
+      { start: 0, end: 2, severities: { noise: 0.1, blur: 0.2 }, parts: [{ start: 0, end: 1, severities: { black: 0.9 } }] },
+      { start: 2, end: 4, severities: { blur: 0.1, freeze: 0 } }
+    ]
+    expect(distortionIds(segs)).toEqual(['noise', 'blur', 'black', 'freeze'])
+  })
+  it('gives ranges only when they leave part of the segment out', () => {
+    const seg = { start: 2, end: 4 }
+    expect(withinSegment(seg, [])).toBeNull()
+    expect(withinSegment(seg, [[2, 4]])).toBeNull()
+    expect(withinSegment(seg, [[2, 3]])).toEqual([[2, 3]])
+    expect(withinSegment(seg, [[2, 2.5], [3, 4]])).toEqual([[2, 2.5], [3, 4]])
   })
 })

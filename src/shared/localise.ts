@@ -54,6 +54,19 @@ export function distortionRanges(seg: Localisable, id: string, threshold: number
   return mergeRanges(severityStretches(seg, id, threshold).filter((s) => s.flagged).map((s) => [s.start, s.end]))
 }
 
+/** Pure: every distortion `segments` give a severity for, in a segment or in one of its parts, in first-seen order. */
+export function distortionIds(segments: readonly Pick<Localisable, 'severities' | 'parts'>[]): string[] {
+  return [...new Set(segments.flatMap((s) => [...Object.keys(s.severities), ...(s.parts ?? []).flatMap((p) => Object.keys(p.severities))]))]
+}
+
+/** Pure: `ranges` inside `seg` when they place a distortion on less than the whole segment; null when they cover it
+ *  (or are empty): then the segment as a whole is where it is, and no time inside it is worth saying. */
+export function withinSegment(seg: { start: number; end: number }, ranges: Array<[number, number]>): Array<[number, number]> | null {
+  if (ranges.length === 0) return null
+  const whole = ranges.length === 1 && ranges[0]![0] <= seg.start + 1e-6 && ranges[0]![1] >= seg.end - 1e-6
+  return whole ? null : ranges
+}
+
 /** Pure: the strongest severity of `id` in `seg`, over the segment and its parts (unmeasured parts left out). */
 export function peakSeverity(seg: Localisable, id: string): number {
   return Math.max(sev(seg.severities, id), ...(seg.parts ?? []).map((p) => sev(p.severities, id)))

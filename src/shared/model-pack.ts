@@ -176,15 +176,13 @@ export function checkManifestWiring(m: ModelManifest): string[] {
     }
     produced.set(stage.name, new Set(stage.outputs.map((o) => o.name)))
   }
-  const refs: string[] = []
-  if (m.outputs.score.kind === 'levels') refs.push(m.outputs.score.from)
-  else refs.push(...m.outputs.score.terms.map((t) => t.from))
+  const scoreRefs = (score: ModelManifest['outputs']['score']): string[] => (score.kind === 'levels' ? [score.from] : score.terms.map((t) => t.from))
+  const refs: string[] = scoreRefs(m.outputs.score)
   if (m.outputs.severities) refs.push(m.outputs.severities)
   if (m.outputs.evidence) refs.push(m.outputs.evidence.from)
   const parts = m.outputs.parts
   if (parts) {
-    if (parts.score.kind === 'levels') refs.push(parts.score.from)
-    else refs.push(...parts.score.terms.map((t) => t.from))
+    refs.push(...scoreRefs(parts.score))
     if (parts.severities) refs.push(parts.severities)
     if (parts.evidence) refs.push(parts.evidence)
     if (parts.evidence && !m.outputs.evidence) problems.push('parts.evidence needs outputs.evidence (its names)')

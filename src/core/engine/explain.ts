@@ -6,7 +6,7 @@
 import { qualityLevel } from '../../shared/quality'
 import type { ModelManifest } from '../../shared/model-pack'
 import { poolClip } from './pooling'
-import { distortionRanges, peakSeverity, severityStretches } from '../../shared/localise'
+import { distortionIds, mergeRanges, peakSeverity, severityStretches, withinSegment } from '../../shared/localise'
 
 export interface Finding {
   distortion: string
@@ -144,18 +144,17 @@ const DESCRIBE: Record<string, Describer> = {
 function locate(seg: ExplainInput, id: string): { severity: number; evidence: Record<string, number>; ranges?: Array<[number, number]> } | null {
   const stretches = severityStretches(seg, id, REPORT_THRESHOLD).filter((x) => x.flagged)
   if (stretches.length === 0) return null
-  const severity = peakSeverity({ ...seg, parts: stretches.filter((x) => x.part !== null).map((x) => seg.parts![x.part!]!) }, id)
-  const ranges = distortionRanges(seg, id, REPORT_THRESHOLD)
-  const whole = ranges.length === 1 && ranges[0]![0] <= seg.start + 1e-6 && ranges[0]![1] >= seg.end - 1e-6
+  // The segment's own severity, or a placed part's where that is higher.
+  const severity = Math.max(peakSeverity({ ...seg, parts: null }, id), ...stretches.map((x) => x.severity))
+  const ranges = withinSegment(seg, mergeRanges(stretches.map((x) => [x.start, x.end])))
   // Placed on the whole segment: the segment's measurements say it. On parts: the strongest part's own.
-  if (whole) return { severity, evidence: seg.evidence }
+  if (!ranges) return { severity, evidence: seg.evidence }
   const strongest = stretches.reduce((a, b) => (b.severity > a.severity ? b : a))
   return { severity, evidence: (strongest.part !== null ? seg.parts?.[strongest.part]?.evidence : undefined) ?? seg.evidence, ranges }
 }
 
 export function explainSegment(seg: ExplainInput, labels: Record<string, string> = {}): SegmentExplanation {
-  const ids = [...new Set([...Object.keys(seg.severities), ...(seg.parts ?? []).flatMap((p) => Object.keys(p.severities))])]
-  const findings: Finding[] = ids
+  const findings: Finding[] = distortionIds([seg])
     .filter((id) => seg.temporalValid || !TEMPORAL.has(id))
     .map((id) => [id, locate(seg, id)] as const)
     .filter((x): x is readonly [string, NonNullable<ReturnType<typeof locate>>] => x[1] !== null)

@@ -145,9 +145,8 @@ export function handOverPlan(stages: readonly Stage[]): string[][] {
   return stages.map((st, k) => st.inputs.filter((i) => last.get(i.from) === k).map((i) => i.name))
 }
 
-/** Pure: the 1–5 score of each batch item from a pack's outputs (its segment score, or `spec`: its parts' score). */
-export function scoresFrom(manifest: ModelManifest, values: Map<string, TensorOut>, spec: ModelManifest['outputs']['score'] = manifest.outputs.score): number[] {
-  const out = spec
+/** Pure: the 1–5 score of each batch item from a pack's outputs (its segment score, or `out`: its parts' score). */
+export function scoresFrom(manifest: ModelManifest, values: Map<string, TensorOut>, out: ModelManifest['outputs']['score'] = manifest.outputs.score): number[] {
   const get = (ref: string): TensorOut => {
     const t = values.get(ref)
     if (!t) throw new Error(`missing output ${ref}`)

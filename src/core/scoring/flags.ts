@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import type { SegmentResult } from '../engine/analyze'
 import { formatSpan } from '../engine/explain'
-import { incidents, type Localisable } from '../../shared/localise'
+import { distortionIds, incidents, type Localisable } from '../../shared/localise'
 import { FLAG_PRESETS, type PresetName } from '../../shared/flag-presets'
 
 export const FlagRules = z.object({
@@ -84,8 +84,7 @@ export function evaluateFlags(
   }
   if (rules.distortion) {
     const { severity, seconds } = rules.distortion
-    const ids = [...new Set(segments.flatMap((s) => [...Object.keys(s.severities), ...(s.parts ?? []).flatMap((p) => Object.keys(p.severities))]))].sort()
-    for (const id of ids) {
+    for (const id of distortionIds(segments).sort()) {
       // Its incidents (shared/localise.ts): timed by the segments' parts, one flag for stretches a second or less apart.
       for (const { start, end: stop, seconds: secs } of incidents(segments, id, severity)) {
         // The time it is there, not the span: bridged gaps do not count toward "lasting at least".

@@ -3,7 +3,7 @@
  * flags, the model's reasoning and a drawn timeline — a score strip per segment and a lane per distortion found.
  */
 import { formatTime, formatTimeTenths, levelWord, REPORT_THRESHOLD } from '../engine/explain'
-import { peakSeverity, severityStretches } from '../../shared/localise'
+import { distortionIds, peakSeverity, severityStretches } from '../../shared/localise'
 import type { StoredScore } from './store'
 
 export interface ReportClip {
@@ -27,8 +27,7 @@ function timeline(s: StoredScore, duration: number): string {
   const W = 900
   const laneH = 14
   const x = (t: number): number => (t / Math.max(duration, 1e-6)) * W
-  const ids = [...new Set(s.segments.flatMap((g) => [...Object.keys(g.severities), ...(g.parts ?? []).flatMap((p) => Object.keys(p.severities))]))]
-  const found = ids.filter((id) => s.segments.some((g) => peakSeverity(g, id) >= REPORT_THRESHOLD)).sort()
+  const found = distortionIds(s.segments).filter((id) => s.segments.some((g) => peakSeverity(g, id) >= REPORT_THRESHOLD)).sort()
   const H = 28 + found.length * (laneH + 4) + 18
   const parts: string[] = []
   for (const g of s.segments) {

@@ -1,6 +1,6 @@
 import { memo } from 'react'
 import type { ClipScore } from '../../../shared/contract'
-import { distortionRanges, peakSeverity } from '../../../shared/localise'
+import { distortionIds, distortionRanges, peakSeverity, withinSegment } from '../../../shared/localise'
 import { formatScore, qualityColorVar } from '../quality'
 import { parseSummary } from './summary'
 import { formatRange } from './timeline/timelineMath'
@@ -51,16 +51,15 @@ export const ExplanationCard = memo(function ExplanationCard({ score, segment, d
   const summary = parseSummary(score.summary)
   // Over the segment and its parts (shared/localise.ts): a short event found in a part is listed with where it is.
   const found = segment
-    ? [...new Set([...Object.keys(segment.severities), ...(segment.parts ?? []).flatMap((p) => Object.keys(p.severities))])]
+    ? distortionIds([segment])
         .map((id) => [id, peakSeverity(segment, id)] as const)
         .filter(([, v]) => v >= 0.3)
         .sort((a, b) => b[1] - a[1])
     : []
   const where = (id: string): string | null => {
     if (!segment) return null
-    const ranges = distortionRanges(segment, id, 0.3)
-    const whole = ranges.length === 1 && ranges[0]![0] <= segment.start + 1e-6 && ranges[0]![1] >= segment.end - 1e-6
-    return whole || ranges.length === 0 ? null : ranges.map(([a, b]) => formatRange({ start: a, end: b })).join(', ')
+    const ranges = withinSegment(segment, distortionRanges(segment, id, 0.3))
+    return ranges ? ranges.map(([a, b]) => formatRange({ start: a, end: b })).join(', ') : null
   }
   const evidence = segment ? Object.entries(segment.evidence) : []
   return (
