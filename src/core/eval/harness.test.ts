@@ -35,7 +35,7 @@ describe('attribution report', () => {
     expect(r.seriesSrcc.n).toBe(2)
     expect(r.clean).toEqual({ mean: 4.5, min: 4.5, n: 1 })
     // The window 2–6 s flagged exactly on the 2–4 and 4–6 segments.
-    expect(r.windowIou).toEqual({ mean: 1, n: 1, ceiling: 1 })
+    expect(r.windowIou).toEqual({ mean: 1, n: 1, ceiling: 1, byDistortion: { noise: 1 } })
     // Level ≥ 2 singles (and the windowed clip): the strongest severity where it was applied is the right one.
     expect(r.top1.accuracy).toBe(1)
   })
@@ -55,6 +55,14 @@ describe('attribution report', () => {
     const r = attribution([v])!
     expect(r.windowIou.mean).toBeCloseTo(1, 9)
     expect(r.windowIou.ceiling).toBeCloseTo(1, 9)
+  })
+
+  it('breaks the window IoU down by distortion, so a distortion that is never found shows as 0 beside the others', () => {
+    const found = video('a-noise-window', 3, { source: 'a', seconds: 6, distortions: [{ id: 'noise', level: 3, start: 2, end: 4 }] }, [{}, { noise: 0.8 }, {}])
+    const missed = video('a-cast-window', 3, { source: 'a', seconds: 6, distortions: [{ id: 'color_cast', level: 3, start: 2, end: 4 }] }, [{}, { color_cast: 0.1 }, {}])
+    const r = attribution([found, missed])!
+    expect(r.windowIou.byDistortion).toEqual({ color_cast: 0, noise: 1 })
+    expect(r.windowIou.mean).toBeCloseTo(0.5, 9)
   })
 
   it('knows the best IoU whole segments can reach when the window does not sit on segment edges', () => {

@@ -64,7 +64,7 @@ export interface AttributionReport {
    * flagging of the finest stretches scored (parts, else segments) would reach on these clips (windowIouCeiling): a
    * window that starts or ends inside one cannot be matched exactly.
    */
-  windowIou: { mean: number; n: number; ceiling: number }
+  windowIou: { mean: number; n: number; ceiling: number; byDistortion: Record<string, number> }
   /** Within each (source, distortion) series — clean, then levels 1–4 — SRCC between predicted score and level; mean over series. */
   seriesSrcc: { mean: number; n: number; byDistortion: Record<string, number> }
   clean: { mean: number; min: number; n: number }
@@ -159,6 +159,8 @@ export function attribution(videos: readonly VideoResult[], threshold = REPORT_T
     const union = flaggedTotal + (d.end - d.start) - inter
     return union > 0 ? inter / union : 0
   })
+  const iouBy: Record<string, number> = {}
+  for (const id of [...new Set(windowed.map((v) => v.truth!.distortions[0]!.id))].sort()) iouBy[id] = avgOf(ious.filter((_, i) => windowed[i]!.truth!.distortions[0]!.id === id))
   const ceilings = windowed.map((v) => windowIouCeiling(units(v), [v.truth!.distortions[0]!.start, v.truth!.distortions[0]!.end]))
   const series = new Map<string, Array<{ level: number; pred: number }>>()
   const clean = new Map<string, Array<{ level: number; pred: number }>>()
@@ -185,7 +187,7 @@ export function attribution(videos: readonly VideoResult[], threshold = REPORT_T
   return {
     perDistortion,
     top1: { accuracy: singles.length ? top1Hits / singles.length : NaN, n: singles.length },
-    windowIou: { mean: avg(ious), n: ious.length, ceiling: avg(ceilings) },
+    windowIou: { mean: avg(ious), n: ious.length, ceiling: avg(ceilings), byDistortion: iouBy },
     seriesSrcc: { mean: avg(seriesSrccs), n: seriesSrccs.length, byDistortion },
     clean: { mean: avg(cleanScores), min: cleanScores.length ? Math.min(...cleanScores) : NaN, n: cleanScores.length }
   }
@@ -274,6 +276,7 @@ export function formatReport(r: EvalReport): string {
       `  by distortion: ${Object.entries(at.seriesSrcc.byDistortion).map(([d, r]) => `${d} ${r.toFixed(2)}`).join(', ')}`,
       `top-1 attribution (level ≥ 2): ${(at.top1.accuracy * 100).toFixed(1)} % of ${at.top1.n}`,
       `time-window IoU: ${at.windowIou.mean.toFixed(3)} over ${at.windowIou.n} windowed clips (flagging the scored stretches exactly would reach ${at.windowIou.ceiling.toFixed(3)})`,
+      `  by distortion: ${Object.entries(at.windowIou.byDistortion).map(([d, v]) => `${d} ${v.toFixed(2)}`).join(', ')}`,
       `clean clips: mean ${at.clean.mean.toFixed(2)}, min ${at.clean.min.toFixed(2)} (${at.clean.n})`,
       'per distortion (level ≥ 2):   precision  recall  support'
     )
