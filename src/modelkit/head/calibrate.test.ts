@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_SHIFT, fitShift, fitShifts, flagF1, withSeverityShifts } from './calibrate'
+import { DEFAULT_SHIFT, fitLocalisedShift, fitShift, flagF1, localisedF1, searchShift, withSeverityShifts, type CalibrationSegment } from './calibrate'
 import type { HeadWeights } from '../../core/model/head'
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
@@ -45,18 +45,7 @@ describe('severity calibration', () => {
     expect(sigmoid(Math.log(0.6 / 0.4) + shift)).toBeGreaterThanOrEqual(0.3)
   })
 
-  it('fits one shift per column and moves only the severities bias', () => {
-    const pred = [
-      [0.25, 0.9],
-      [0.05, 0.05]
-    ]
-    const target = [
-      [0.5, 1],
-      [0, 0]
-    ]
-    const shifts = fitShifts(pred, target)
-    expect(shifts[0]).toBeGreaterThan(0)
-    expect(shifts[1]).toBe(0)
+  it('moves only the severities bias', () => {
     const w: HeadWeights = {
       spec: { inputs: ['a'], logOffsets: [0], mean: [0], std: [1], hidden: [1], distortions: ['x', 'y'] },
       layers: [
@@ -70,5 +59,58 @@ describe('severity calibration', () => {
     expect(moved.layers.slice(0, 2)).toEqual(w.layers.slice(0, 2))
     expect(w.layers[2]!.bias).toEqual([-1, 2])
     expect(() => withSeverityShifts(w, [1])).toThrow(/expected 2 shifts/)
+  })
+
+  it('searches outward from no shift, paying for size, and keeps the smaller shift on a tie', () => {
+    // Flat gain: no shift. A gain that grows with the shift: the cap. A peak at +0.3: found on the grid.
+    expect(searchShift(() => 0.5)).toBe(0)
+    expect(searchShift(() => 0.5, { ...DEFAULT_SHIFT, penalty: 0 })).toBe(0)
+    expect(searchShift((s) => s)).toBe(DEFAULT_SHIFT.cap)
+    expect(searchShift((s) => -Math.abs(s - 0.3))).toBeCloseTo(0.3, 9)
+    // +0.2 and −0.2 equally good: the positive one is met first at that size, and ties do not replace it.
+    expect(searchShift((s) => (Math.abs(Math.abs(s) - 0.2) < 1e-9 ? 1 : 0))).toBe(0.2)
+  })
+})
+
+describe('calibration as the app flags: segments with their parts', () => {
+  const seg = (whole: number, parts: number[], target: number, partTargets: number[]): CalibrationSegment => ({ whole, target, parts, partTargets })
+
+  it('finds a segment on its peak over the whole and the parts, and places each part as the timeline does', () => {
+    // A short event: the whole reads 0.1, one part 0.6 — found (peak), and placed on that part only.
+    const short = seg(0.1, [0.05, 0.6, 0.05, 0.05], 0.5, [0, 1, 0, 0])
+    expect(localisedF1([short], 0)).toBeCloseTo(1, 9)
+    // A clean segment whose noisy part crosses the threshold: a false finding and a false placement.
+    const noisy = seg(0.1, [0.05, 0.4, 0.05, 0.05], 0, [0, 0, 0, 0])
+    // finding: tp 1, fp 1 → 2/3; placing: tp 1, fp 1 → 2/3.
+    expect(localisedF1([short, noisy], 0)).toBeCloseTo(2 / 3, 9)
+    // A segment flagged whole whose parts all read under half the threshold: every part counts as placed — two of
+    // them rightly, two wrongly (placing 4/6; finding 1).
+    const spread = seg(0.5, [0.1, 0.1, 0.1, 0.1], 0.5, [0.5, 0.5, 0, 0])
+    expect(localisedF1([spread], 0)).toBeCloseTo((1 + 4 / 6) / 2, 9)
+    // A segment flagged whole keeps the finding on a part that shows half the threshold (0.2 ≥ 0.15), not on the
+    // clean ones: placed exactly.
+    const half = seg(0.4, [0.2, 0.05, 0.05, 0.05], 0.5, [0.5, 0, 0, 0])
+    expect(localisedF1([half], 0)).toBeCloseTo(1, 9)
+    // An unmeasured part reads as absent, as in the app, and does not poison the segment.
+    expect(localisedF1([seg(0.5, [NaN, 0.6, 0.05, 0.05], 0.5, [0, 0.5, 0, 0])], 0)).toBeCloseTo(1, 9)
+    // Without parts it is the segment F1 alone.
+    expect(localisedF1([seg(0.5, [], 0.5, []), seg(0.05, [], 0, [])], 0)).toBeCloseTo(1, 9)
+    expect(localisedF1([seg(0.05, [], 0.25, [])], 0)).toBeNaN()
+  })
+
+  it('shifts less than a segment-only fit where clean segments have noisy parts', () => {
+    // Affected segments read 0.25 as a whole (under 0.3), one of their parts 0.35, so the app already finds them;
+    // clean segments read 0.1 whole, but one of their parts reads 0.27. On whole segments alone a shift up looks
+    // free; with the parts, it would flag every clean segment too.
+    const affected = Array.from({ length: 20 }, () => seg(0.25, [0.35, 0.25, 0.25, 0.25], 0.5, [0.5, 0.5, 0.5, 0.5]))
+    const clean = Array.from({ length: 40 }, () => seg(0.1, [0.1, 0.27, 0.1, 0.1], 0, [0, 0, 0, 0]))
+    const segs = [...affected, ...clean]
+    const wholeOnly = fitShift(segs.map((g) => g.whole), segs.map((g) => g.target))
+    const localised = fitLocalisedShift(segs)
+    expect(wholeOnly).toBeGreaterThan(0)
+    expect(localised).toBe(0)
+    expect(localisedF1(segs, localised)).toBeGreaterThan(localisedF1(segs, wholeOnly))
+    // Nothing truly affected, in a segment or a part: no shift.
+    expect(fitLocalisedShift(clean)).toBe(0)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { seriesGroups, splitByGroup, trainHead, type Sample } from './train'
+import { calibrationSegments, seriesGroups, seriesSpearman, splitByGroup, topOneAttribution, trainHead, type Sample } from './train'
 import { DEFAULT_SHIFT } from './calibrate'
 import { spearman } from '../../core/eval/metrics'
 
@@ -39,11 +39,14 @@ describe('head training', () => {
     let s = 5
     const r = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
     // The severity is only loosely tied to b, so an uncalibrated head flags at 0.3 imperfectly.
+    // Each segment comes with two parts (tied by `segment`), read the same way: the calibration reads them too.
     const samples: Sample[] = Array.from({ length: 300 }, (_, i) => {
       const a = r()
       const b = r()
-      return { x: [a, b, r()], quality: 5 - 4 * a, severities: [b + 0.3 * (r() - 0.5) > 0.7 ? 0.75 : 0], group: `g${i % 15}` }
-    })
+      const sev = [b + 0.3 * (r() - 0.5) > 0.7 ? 0.75 : 0]
+      const base = { quality: 5 - 4 * a, severities: sev, group: `g${i % 15}`, segment: `s${i}` }
+      return [0, 1].map((): Sample => ({ ...base, x: [a, b + 0.1 * (r() - 0.5), r()], part: true, weight: 0.25 })).concat([{ ...base, x: [a, b, r()] }])
+    }).flat()
     const opts = { epochs: 20, hidden: [8], seed: 3, validationFraction: 0.3 }
     const plain = await trainHead(samples, ['a', 'b', 'brisque'], ['d'], opts)
     const cal = await trainHead(samples, ['a', 'b', 'brisque'], ['d'], { ...opts, calibrate: { ...DEFAULT_SHIFT, cap: 0.5 } })
@@ -94,5 +97,59 @@ describe('series ranking', () => {
     const probe = [0, 1, 2, 3, 4].map((l) => [l / 4, 1.5])
     expect(spearman(ranked.head.predict(probe).scores, [0, 1, 2, 3, 4])).toBeLessThan(-0.9)
     ranked.head.dispose()
+  })
+})
+
+describe('validation figures shaped as the benchmark', () => {
+  it('top-1 counts single-distortion segments at level 2 or worse, and whether the strongest severity names it', () => {
+    const target = [
+      [0.6, 0, 0], // counted: blur, predicted blur
+      [0, 0.5, 0], // counted: noise, predicted blur
+      [0.3, 0, 0], // level 1: left out
+      [0.6, 0.6, 0], // two distortions: left out
+      [0, 0, 0] // clean: left out
+    ]
+    const pred = [
+      [0.7, 0.1, 0.2],
+      [0.4, 0.3, 0.1],
+      [0, 0.9, 0],
+      [0, 0, 0.9],
+      [0.9, 0, 0]
+    ]
+    expect(topOneAttribution(pred, target)).toBe(0.5)
+    expect(topOneAttribution(pred, [[0, 0, 0]])).toBeNaN()
+  })
+
+  it('series SRCC is the mean within-series correlation of score and level, over series of three levels or more', () => {
+    const r = (groups: string[], level: number): Sample['rank'] => ({ groups, level })
+    // Series a falls with level (−1), series b rises (+1); series c has two levels only and is left out.
+    const rank = [r(['a', 'b'], 0), r(['a'], 1), r(['a'], 2), r(['b'], 1), r(['b'], 2), r(['c'], 0), r(['c'], 3), undefined]
+    const scores = [4, 3, 2, 4.5, 5, 1, 5, 3]
+    expect(seriesSpearman(scores, rank)).toBeCloseTo(0, 9)
+    expect(seriesSpearman(scores.slice(0, 3), rank.slice(0, 3))).toBeCloseTo(-1, 9)
+    expect(seriesSpearman([1], [undefined])).toBeNaN()
+  })
+})
+
+describe('calibration segments', () => {
+  it('gathers each segment with its parts, in order, per distortion, and leaves out fast samples and orphan parts', () => {
+    const s = (segment: string | undefined, sev: number[], extra: Partial<Sample> = {}): Sample => ({ x: [0], quality: 3, severities: sev, group: 'g', ...(segment ? { segment } : {}), ...extra })
+    const set = [
+      s('a#0', [0.1, 0], { part: true }),
+      s('a#0', [0.2, 0], { part: true }),
+      s('a#0', [0.5, 0]),
+      s('b#0', [0, 1]),
+      s('a#0', [0.5, 0], { fast: true }),
+      s('c#0', [0.3, 0], { part: true }),
+      s(undefined, [0, 0])
+    ]
+    const pred = set.map((_, i) => [i / 10, 1 - i / 10])
+    const [first, second] = calibrationSegments(set, pred, 2)
+    expect(first).toEqual([
+      { whole: 0.2, target: 0.5, parts: [0, 0.1], partTargets: [0.1, 0.2] },
+      { whole: 0.3, target: 0, parts: [], partTargets: [] },
+      { whole: 0.6, target: 0, parts: [], partTargets: [] }
+    ])
+    expect(second![0]).toEqual({ whole: 0.8, target: 0, parts: [1, 0.9], partTargets: [0, 0] })
   })
 })

@@ -6,9 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { Head, levelTarget, mergeHeads, type HeadSpec } from '../../core/model/head'
-import { agreement, auc } from '../../core/eval/metrics'
+import { agreement, auc, spearman } from '../../core/eval/metrics'
 import { seededRandom } from '../../core/training/rewards'
-import { fitShifts, flagF1, flagTruth, withSeverityShifts, type ShiftOptions } from './calibrate'
+import { fitLocalisedShift, localisedF1, withSeverityShifts, type CalibrationSegment, type ShiftOptions } from './calibrate'
 import { useBackend, type TrainingBackend } from './backend'
 
 export interface Sample {
@@ -29,8 +29,11 @@ export interface Sample {
   /** Weight in the absolute-target losses (default 1), on top of the quality balancing. */
   weight?: number
   /** A part of a segment (a quarter of its frames, measured on its own, for localisation): trained on, but the
-   *  validation figures and the severity calibration are over whole segments, as the score is. */
+   *  validation figures are over whole segments, as the score is (the calibration reads parts: see `segment`). */
   part?: boolean
+  /** The segment a sample measures (shared by a segment and its parts): the calibration reads a segment with its
+   *  parts, as the app does (calibrationSegments). */
+  segment?: string
 }
 
 export interface TrainOptions {
@@ -72,6 +75,14 @@ export interface Validation {
   plcc: number
   rmse: number
   severityAuc: number
+  /** Share of segments with one distortion at target ≥ 0.5 (level 2 or worse) whose strongest severity names it —
+   *  the benchmark's top-1 attribution, read on whole segments (the benchmark also reads parts), on held-back
+   *  photos. NaN when there are none. */
+  top1: number
+  /** Mean Spearman correlation of score and level within each severity series of three distinct levels or more (the
+   *  benchmark takes series of three clips or more) — its series SRCC (target ≤ −0.9), on held-back photos. NaN
+   *  when there are none. */
+  seriesSrcc: number
 }
 
 export interface TrainResult {
@@ -134,6 +145,34 @@ export function splitByGroup(samples: readonly Sample[], fraction: number, seed:
   const shuffled = groups.map((g) => [r(), g] as const).sort((a, b) => a[0] - b[0]).map((x) => x[1])
   const valGroups = new Set(shuffled.slice(0, Math.max(1, Math.round(groups.length * fraction))))
   return { train: samples.filter((s) => !valGroups.has(s.group)), val: samples.filter((s) => valGroups.has(s.group)) }
+}
+
+/** Pure: see Validation.top1. */
+export function topOneAttribution(pred: ReadonlyArray<readonly number[]>, target: ReadonlyArray<readonly number[]>): number {
+  let hit = 0
+  let n = 0
+  target.forEach((t, i) => {
+    const present = t.filter((v) => v > 0).length
+    const top = Math.max(...t)
+    if (present !== 1 || top < 0.5) return
+    n++
+    const row = pred[i]!
+    if (row.indexOf(Math.max(...row)) === t.indexOf(top)) hit++
+  })
+  return n ? hit / n : NaN
+}
+
+/** Pure: see Validation.seriesSrcc. `rank` is each sample's Sample.rank. */
+export function seriesSpearman(scores: readonly number[], rank: ReadonlyArray<Sample['rank'] | undefined>): number {
+  const groups = new Map<string, Array<[number, number]>>()
+  rank.forEach((r, i) => {
+    for (const g of r?.groups ?? []) groups.set(g, [...(groups.get(g) ?? []), [scores[i]!, r!.level]])
+  })
+  const rs = [...groups.values()]
+    .filter((g) => new Set(g.map(([, l]) => l)).size >= 3)
+    .map((g) => spearman(g.map(([s]) => s), g.map(([, l]) => l)))
+    .filter(Number.isFinite)
+  return rs.length ? rs.reduce((a, b) => a + b, 0) / rs.length : NaN
 }
 
 /** Pure: the series groups of the training samples, as lists of [sample index, level], two levels at least. */
@@ -243,25 +282,44 @@ function fitMember(spec: HeadSpec, train: readonly Sample[], seed: number, opts:
 }
 
 /**
- * The head with severity shifts fitted on `set` (disposes the head it is given), and what they did there. Also used on
- * its own to calibrate a head that is already trained (the replay of an experiment needs no retraining).
+ * Pure: the calibration split as segments with their parts (samples with the same `segment`, in order), one list per
+ * distortion (calibrate.ts CalibrationSegment). `pred` holds the predicted severities of every sample of `set`.
+ * Fast-mode samples are left out; parts without their segment too.
+ */
+export function calibrationSegments(set: readonly Sample[], pred: ReadonlyArray<readonly number[]>, distortions: number): CalibrationSegment[][] {
+  const parts = new Map<string, number[]>()
+  set.forEach((s, i) => {
+    if (s.part && !s.fast && s.segment !== undefined) parts.set(s.segment, [...(parts.get(s.segment) ?? []), i])
+  })
+  const segments = set.flatMap((s, i) => (s.part || s.fast ? [] : [i]))
+  return Array.from({ length: distortions }, (_, d) =>
+    segments.map((i) => {
+      const own = set[i]!.segment
+      const ps = own === undefined ? [] : (parts.get(own) ?? [])
+      return { whole: pred[i]![d]!, target: set[i]!.severities[d]!, parts: ps.map((k) => pred[k]![d]!), partTargets: ps.map((k) => set[k]!.severities[d]!) }
+    })
+  )
+}
+
+/**
+ * The head with severity shifts fitted on `set` (disposes the head it is given), and what they did there: each
+ * distortion's shift is the one that finds and places it best on those photos as the app does (localisedF1: segments
+ * flagged on their peak over the whole and its parts, parts placed as the timeline places them). Exported so a head
+ * that is already trained can be calibrated again without retraining (an experiment's replay).
  */
 export function calibrateHead(head: Head, set: readonly Sample[], c: ShiftOptions): { head: Head; calibration: NonNullable<TrainResult['calibration']> } {
   const distortions = head.spec.distortions
-  const rows = set.map((s) => s.x)
-  const before = head.predict(rows).severities
-  const target = set.map((s) => s.severities)
-  const shifts = fitShifts(before, target, c)
+  const segs = calibrationSegments(set, head.predict(set.map((s) => s.x)).severities, distortions.length)
+  const shifts = segs.map((g) => fitLocalisedShift(g, c))
   const shifted = Head.fromWeights(withSeverityShifts(head.weights(), shifts))
   head.dispose()
-  const after = shifted.predict(rows).severities
-  const meanF1 = (pred: number[][]): number => {
-    const f1s = distortions
-      .map((_, k) => flagF1(pred.map((r) => r[k]!), flagTruth(target.map((r) => r[k]!), c.positiveAt), c.threshold))
-      .filter(Number.isFinite)
+  // After: read from the shifted head itself, so a shift that did not land where it was meant to shows here.
+  const after = calibrationSegments(set, shifted.predict(set.map((s) => s.x)).severities, distortions.length)
+  const meanF1 = (by: CalibrationSegment[][]): number => {
+    const f1s = by.map((g) => localisedF1(g, 0, c)).filter(Number.isFinite)
     return f1s.reduce((a, b) => a + b, 0) / Math.max(1, f1s.length)
   }
-  return { head: shifted, calibration: { shifts: Object.fromEntries(distortions.map((d, k) => [d, shifts[k]!])), f1Before: meanF1(before), f1After: meanF1(after) } }
+  return { head: shifted, calibration: { shifts: Object.fromEntries(distortions.map((d, k) => [d, shifts[k]!])), f1Before: meanF1(segs), f1After: meanF1(after) } }
 }
 
 export async function trainHead(samples: readonly Sample[], inputs: string[], distortions: string[], opts: TrainOptions = {}): Promise<TrainResult> {
@@ -278,7 +336,7 @@ export async function trainHead(samples: readonly Sample[], inputs: string[], di
 
   let calibration: TrainResult['calibration']
   const valFull = val.filter((s) => !s.fast && !s.part)
-  if (opts.calibrate && valFull.length) ({ head, calibration } = calibrateHead(head, valFull, opts.calibrate))
+  if (opts.calibrate && valFull.length) ({ head, calibration } = calibrateHead(head, val.filter((s) => !s.fast), opts.calibrate))
 
   const validate = (set: readonly Sample[]): Validation => {
     const pred = head.predict(set.map((s) => s.x))
@@ -286,7 +344,15 @@ export async function trainHead(samples: readonly Sample[], inputs: string[], di
     const aucs = distortions
       .map((_, k) => auc(pred.severities.map((row) => row[k]!), set.map((s) => s.severities[k]! >= 0.25)))
       .filter((v) => Number.isFinite(v))
-    return { segments: set.length, srcc: a.srcc, plcc: a.plcc, rmse: a.rmse, severityAuc: aucs.reduce((x, y) => x + y, 0) / Math.max(1, aucs.length) }
+    return {
+      segments: set.length,
+      srcc: a.srcc,
+      plcc: a.plcc,
+      rmse: a.rmse,
+      severityAuc: aucs.reduce((x, y) => x + y, 0) / Math.max(1, aucs.length),
+      top1: topOneAttribution(pred.severities, set.map((s) => s.severities)),
+      seriesSrcc: seriesSpearman(pred.scores, set.map((s) => s.rank))
+    }
   }
   const valFast = val.filter((s) => s.fast && !s.part)
   return {

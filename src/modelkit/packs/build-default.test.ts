@@ -53,6 +53,19 @@ describe('training samples', () => {
     expect(ranked.every((x) => /\|p\d$/.test(x.rank?.groups[0] ?? ''))).toBe(true)
   })
 
+  it('ties each full-mode segment and its parts by one key, a different one per segment, and no key in fast mode', () => {
+    const withParts = (c: ClipRecord, v: number): [string, MeasuredSegment[]] => {
+      const [file, segs] = measured(c, v)
+      return [file, segs.map((s) => ({ ...s, parts: [0, 1, 2, 3].map((k) => ({ start: s.start + k / 2, end: s.start + (k + 1) / 2, x: [v, v] })) }))]
+    }
+    const full = toSamples(ds, new Map([withParts(clean, 1), withParts(noisy, 2)]), 'full', 1, 0.25)
+    const keys = full.filter((x) => !x.part).map((x) => x.segment)
+    expect(keys).toEqual(['clips/clean.mp4#0', 'clips/clean.mp4#1', 'clips/noisy.mp4#0', 'clips/noisy.mp4#1'])
+    for (const k of keys) expect(full.filter((x) => x.part && x.segment === k)).toHaveLength(4)
+    const fast = toSamples(ds, new Map([withParts(clean, 1)]), 'fast', 1, 0.25)
+    expect(fast.every((x) => x.segment === undefined && x.fast)).toBe(true)
+  })
+
   it('drops segments whose measurement is missing or off the target grid', () => {
     const [file, segs] = measured(noisy, 2)
     const shifted = segs.map((s, i) => (i === 1 ? { ...s, start: 3 } : s))
@@ -62,7 +75,7 @@ describe('training samples', () => {
 })
 
 describe('default manifest', () => {
-  const validation = { segments: 10, srcc: 0.6, plcc: 0.6, rmse: 0.9, severityAuc: 0.87 }
+  const validation = { segments: 10, srcc: 0.6, plcc: 0.6, rmse: 0.9, severityAuc: 0.87, top1: 0.776, seriesSrcc: -0.812 }
   const summary = { trainingClips: 5, trainingSegments: 10, validation, created: '2026-12-06', seed: 1 }
 
   it('says in its recipe how the severities were calibrated, and says nothing of it when they were not', async () => {
@@ -75,5 +88,15 @@ describe('default manifest', () => {
     expect(cal).toMatch(/0\.573 → 0\.672/)
     // The manifest stays honest about what the model learned from, calibrated or not.
     expect(defaultManifest('9.9.9', { ...summary, calibration }, 29).provenance.humanOpinionScores).toBe(false)
+  })
+
+  it('gives the benchmark-shaped validation figures and the share of soft clips when it has them', async () => {
+    const { defaultManifest } = await import('./default-pack')
+    const m = defaultManifest('9.9.9', { ...summary, softClips: 3 }, 29).provenance
+    expect(m.recipe).toMatch(/top-1 attribution 77\.6 %, series SRCC -0\.812/)
+    expect(m.trainingData).toMatch(/3 of them from pictures shrunk first/)
+    const none = defaultManifest('9.9.9', { ...summary, validation: { ...validation, top1: NaN, seriesSrcc: NaN } }, 29).provenance
+    expect(none.recipe).not.toMatch(/top-1|series SRCC/)
+    expect(none.trainingData).toMatch(/some of them from pictures shrunk first/)
   })
 })

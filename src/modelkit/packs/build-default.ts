@@ -35,7 +35,7 @@ import { trainHead, type Sample } from '../head/train'
 import { DEFAULT_SHIFT } from '../head/calibrate'
 import { measurementPipelineId } from './pipeline-id'
 
-export const PACK_VERSION = '1.4.0'
+export const PACK_VERSION = '1.4.1'
 const ROOT = resolve(__dirname, '..', '..', '..')
 const INPUTS = [...MEASUREMENTS.map((m) => m.name), 'brisque']
 
@@ -139,6 +139,8 @@ export function toSamples(ds: DatasetFile, measured: Map<string, MeasuredSegment
             severities: DISTORTION_IDS.map((id) => sev[id]),
             group: clip.source.file,
             part: true,
+            // Fast-mode samples have no parts; the key ties full-mode parts to their segment only.
+            ...(mode === 'full' ? { segment: `${clip.file}#${i}` } : { fast: true }),
             weight: partWeight,
             ...(partScore && clip.series && !clip.series.window
               ? { rank: { groups: (clip.series.distortion ? [clip.series.distortion] : DISTORTION_IDS).map((d) => `${clip.series!.group}|${d}|${i}|p${k}`), level: clip.series.level } }
@@ -150,7 +152,7 @@ export function toSamples(ds: DatasetFile, measured: Map<string, MeasuredSegment
         quality: target.quality,
         severities: DISTORTION_IDS.map((id) => target.severities[id] ?? 0),
         group: clip.source.file,
-        ...(mode === 'fast' ? { fast: true } : {}),
+        ...(mode === 'fast' ? { fast: true } : { segment: `${clip.file}#${i}` }),
         ...(weight !== 1 ? { weight } : {}),
         // A series' clean clip starts every series of its group; windowed clips are not series levels.
         ...(clip.series && !clip.series.window
@@ -248,10 +250,11 @@ async function main(): Promise<void> {
     }
   })
   log(`validation on unseen photos: ${JSON.stringify(result.validation)}`)
-  if (result.calibration) log(`severity shifts (logits): ${JSON.stringify(result.calibration.shifts)}; flagging F1 on the held-back photos ${result.calibration.f1Before.toFixed(3)} → ${result.calibration.f1After.toFixed(3)}`)
+  if (result.calibration) log(`severity shifts (logits): ${JSON.stringify(result.calibration.shifts)}; F1 of finding and placing them on the held-back photos ${result.calibration.f1Before.toFixed(3)} → ${result.calibration.f1After.toFixed(3)}`)
   await writeHead(staging, result.head.weights())
   const summary = {
     trainingClips: ds.clips.length,
+    softClips: ds.clips.filter((c) => c.id.startsWith('train-soft-') || c.id.startsWith('train-ss')).length,
     trainingSegments: result.train.segments,
     validation: result.validation,
     ...(result.calibration ? { calibration: result.calibration } : {}),

@@ -44,6 +44,8 @@ export const DISTORTION_LABELS: Record<string, [string, string]> = {
 
 export interface TrainingSummary {
   trainingClips: number
+  /** Of them, clips made from pictures shrunk first (soft clips and soft series). */
+  softClips?: number
   trainingSegments: number
   validation: TrainResult['validation']
   calibration?: TrainResult['calibration']
@@ -67,17 +69,17 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
         'src/modelkit/dataset/TARGETS.md applied to distortions we added ourselves; only its BRISQUE input was fitted (by OpenCV) to human scores.',
       humanOpinionScores: false,
       trainingData: summary
-        ? `${summary.trainingClips} clips (${summary.trainingSegments} ${summary.validation.fast ? 'segment measurements: each two-second segment measured whole and as fast triage reads it' : 'training samples: two-second segments and their half-second parts'}) made from Debian wallpaper and puzzle photographs (mate-backgrounds, plasma-workspace-wallpapers, palapeli-data), moved and distorted with ffmpeg at graded severities, singly, in pairs, in time windows, and as severity series (the same moving picture clean and at four levels of one distortion); a quarter of them from pictures shrunk first, so that the clip is a 1.2–2× upscale (soft, with nothing added: clean)`
+        ? `${summary.trainingClips} clips (${summary.trainingSegments} ${summary.validation.fast ? 'segment measurements: each two-second segment measured whole and as fast triage reads it' : 'training samples: two-second segments and their half-second parts'}) made from Debian wallpaper and puzzle photographs (mate-backgrounds, plasma-workspace-wallpapers, palapeli-data), moved and distorted with ffmpeg at graded severities, singly, in pairs, in time windows, and as severity series (the same moving picture clean and at four levels of one distortion); ${summary.softClips !== undefined ? `${summary.softClips} of them` : 'some of them'} from pictures shrunk first, so that the clip is a 1.2–2× upscale (soft, with nothing added: clean)`
         : 'not trained yet',
       recipe:
         `npm run build:pack — generates the dataset (seeded), extracts measurements with this pack's own stages${summary?.validation.fast ? " (in full mode and again in fast mode, both with the segment's targets)" : ''}, trains the head with TensorFlow.js ` +
         '(soft-label cross-entropy on the five levels + score MSE + severity BCE + a ranking loss within each severity series, weight decay 1e-4; ' +
         "each segment's four parts are training samples for the severities too, at a quarter of a segment's weight, with targets from what was applied inside them), validates on held-back source photos" +
         (summary?.calibration
-          ? `, shifts each severity's bias (by ${Math.min(...Object.values(summary.calibration.shifts)).toFixed(2)} to ${Math.max(...Object.values(summary.calibration.shifts)).toFixed(2)} logits, capped) so that flagging at 0.3 does best on those photos (mean F1 there ${summary.calibration.f1Before.toFixed(3)} → ${summary.calibration.f1After.toFixed(3)}, fitted there)`
+          ? `, shifts each severity's bias (by ${Math.min(...Object.values(summary.calibration.shifts)).toFixed(2)} to ${Math.max(...Object.values(summary.calibration.shifts)).toFixed(2)} logits, capped) so that finding and placing each distortion at 0.3 — a segment on its peak over the whole and its parts, and each part where the timeline places it — does best on those photos (mean F1 there ${summary.calibration.f1Before.toFixed(3)} → ${summary.calibration.f1After.toFixed(3)}, fitted there)`
           : '') +
         ', exports to ONNX.' +
-        (summary ? ` Validation (unseen photos): SRCC ${summary.validation.srcc.toFixed(3)}, PLCC ${summary.validation.plcc.toFixed(3)}, RMSE ${summary.validation.rmse.toFixed(3)}, severity AUC ${summary.validation.severityAuc.toFixed(3)}${summary.validation.fast ? `; fast-mode measurements: SRCC ${summary.validation.fast.srcc.toFixed(3)}, severity AUC ${summary.validation.fast.severityAuc.toFixed(3)}` : ''}.` : ''),
+        (summary ? ` Validation (unseen photos): SRCC ${summary.validation.srcc.toFixed(3)}, PLCC ${summary.validation.plcc.toFixed(3)}, RMSE ${summary.validation.rmse.toFixed(3)}, severity AUC ${summary.validation.severityAuc.toFixed(3)}${Number.isFinite(summary.validation.top1) ? `, top-1 attribution ${(100 * summary.validation.top1).toFixed(1)} %` : ''}${Number.isFinite(summary.validation.seriesSrcc) ? `, series SRCC ${summary.validation.seriesSrcc.toFixed(3)}` : ''}${summary.validation.fast ? `; fast-mode measurements: SRCC ${summary.validation.fast.srcc.toFixed(3)}, severity AUC ${summary.validation.fast.severityAuc.toFixed(3)}` : ''}.` : ''),
       created: summary?.created ?? new Date().toISOString().slice(0, 10)
     },
     segmentSeconds: SEGMENT_SECONDS,
@@ -120,7 +122,7 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
       levels: ['bad', 'poor', 'fair', 'good', 'excellent'],
       calibration:
         '5 = no added distortion; each distortion costs up to a documented maximum (e.g. severe blocking −3.4, black frames −3.8), combined over distortions. ' +
-        'Not calibrated to mean opinion scores: on four real UGC clips with MOS 3.24–3.46 (KoNViD-1k, LSVQ) version 1.4.0 gives 4.18, 4.27, 2.72 and 4.23 ' +
+        'Not calibrated to mean opinion scores: on four real UGC clips with MOS 3.24–3.46 (KoNViD-1k, LSVQ) versions 1.4.0 and 1.4.1 (the same head but for its severities) give 4.18, 4.27, 2.72 and 4.23 ' +
         '(1.3.1 gave 3.73, 4.08, 2.60 and 3.72): it reads real footage with no clear defect as good, higher than people did.'
     },
     distortions: DISTORTION_IDS.map((id) => ({ id, label: DISTORTION_LABELS[id]![0], description: DISTORTION_LABELS[id]![1] }))
