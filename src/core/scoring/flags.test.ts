@@ -56,6 +56,16 @@ describe('flag rules', () => {
       ['frozen', 4, 6]
     ])
   })
+
+  it('flags a black stretch once, as black, not also as a frozen picture (black frames repeat each other)', () => {
+    const rules = { clipBelow: null, segmentBelow: null, distortion: null, blackOrFrozenSeconds: 1 }
+    // 00:02–00:04 all black (and so all repeated); 00:04–00:06 half black, and every frame repeated: 1 s frozen.
+    const f = evaluateFlags(rules, 4.5, [seg(0, 4.5, {}, {}), seg(2, 4.5, {}, { black_frames: 1, repeated_frames: 1 }), seg(4, 4.5, {}, { black_frames: 0.5, repeated_frames: 1 })])
+    expect(f.map((x) => [x.rule, x.message])).toEqual([
+      ['black', 'black frames for about 3.0 s (00:02–00:06)'],
+      ['frozen', 'frozen picture for about 1.0 s (00:04–00:06)']
+    ])
+  })
 })
 
 describe('a score next to its limit', () => {

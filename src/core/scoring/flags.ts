@@ -98,15 +98,18 @@ export function evaluateFlags(
   if (rules.blackOrFrozenSeconds !== null) {
     const min = rules.blackOrFrozenSeconds
     // Measured, not inferred: the share of black / repeated frames in each segment, as seconds.
-    const stretch = (key: string, rule: 'black' | 'frozen', word: string): void => {
-      for (const r of runs(segments, (s) => (s.evidence[key] ?? 0) >= 0.5)) {
-        const secs = r.segments.reduce((a, s) => a + (s.evidence[key] ?? 0) * (s.end - s.start), 0)
+    const stretch = (share: (s: FlagSegment) => number, rule: 'black' | 'frozen', word: string): void => {
+      for (const r of runs(segments, (s) => share(s) >= 0.5)) {
+        const secs = r.segments.reduce((a, s) => a + share(s) * (s.end - s.start), 0)
         if (secs + 1e-6 < min || secs === 0) continue
         reasons.push({ rule, message: `${word} for about ${secs.toFixed(1)} s (${formatSpan(r.start, r.end)})`, start: r.start, end: r.end })
       }
     }
-    stretch('black_frames', 'black', 'black frames')
-    stretch('repeated_frames', 'frozen', 'frozen picture')
+    const black = (s: FlagSegment): number => s.evidence['black_frames'] ?? 0
+    stretch(black, 'black', 'black frames')
+    // Black frames repeat each other exactly, so they read as repeated frames too: a frozen picture is the repeats
+    // that are not black, and a stretch of black is flagged once, as black.
+    stretch((s) => Math.max(0, (s.evidence['repeated_frames'] ?? 0) - black(s)), 'frozen', 'frozen picture')
   }
   if (rules.silentSeconds !== null && rules.silentSeconds !== undefined) {
     for (const s of silences) {
