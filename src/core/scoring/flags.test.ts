@@ -57,6 +57,18 @@ describe('flag rules', () => {
     ])
   })
 
+  it('says a black stretch once: the measured black flag stands for the black-frames severity over the same time', () => {
+    const segs = [seg(0, 4.5, {}, {}), seg(2, 1.5, { black: 0.9 }, { black_frames: 1, repeated_frames: 1 }), seg(4, 1.5, { black: 0.9 }, { black_frames: 1, repeated_frames: 1 })]
+    const both = { clipBelow: null, segmentBelow: null, distortion: { severity: 0.65, seconds: 2 }, blackOrFrozenSeconds: 1 }
+    expect(evaluateFlags(both, 3, segs).map((x) => [x.rule, x.start, x.end])).toEqual([['black', 2, 6]])
+    // Without the measured rule, the severity rule still flags it.
+    const severityOnly = { ...both, blackOrFrozenSeconds: null }
+    expect(evaluateFlags(severityOnly, 3, segs).map((x) => [x.rule, x.distortion, x.start, x.end])).toEqual([['distortion', 'black', 2, 6]])
+    // Other distortions over the same time are not folded into it.
+    const blocky = segs.map((s) => ({ ...s, severities: { ...s.severities, blocking: 0.9 } }))
+    expect(evaluateFlags(both, 3, blocky).map((x) => [x.rule, x.distortion ?? null])).toEqual([['distortion', 'blocking'], ['black', null]])
+  })
+
   it('flags a black stretch once, as black, not also as a frozen picture (black frames repeat each other)', () => {
     const rules = { clipBelow: null, segmentBelow: null, distortion: null, blackOrFrozenSeconds: 1 }
     // 00:02–00:04 all black (and so all repeated); 00:04–00:06 half black, and every frame repeated: 1 s frozen.

@@ -71,6 +71,7 @@ export function evaluateFlags(
   labels: Readonly<Record<string, string>> = {}
 ): FlagReason[] {
   const reasons: FlagReason[] = []
+  const measured: FlagReason[] = []
   const end = segments.length ? segments[segments.length - 1]!.end : 0
   if (rules.clipBelow !== null && clipScore < rules.clipBelow) {
     reasons.push({ rule: 'clip-score', message: `clip score ${below(clipScore, rules.clipBelow)} is below ${rules.clipBelow}`, start: 0, end })
@@ -82,19 +83,6 @@ export function evaluateFlags(
       reasons.push({ rule: 'segment-score', message: `${formatSpan(r.start, r.end)} scores ${below(worst, limit)} (below ${limit})`, start: r.start, end: r.end })
     }
   }
-  if (rules.distortion) {
-    const { severity, seconds } = rules.distortion
-    for (const id of distortionIds(segments).sort()) {
-      // Its incidents (shared/localise.ts): timed by the segments' parts, one flag for stretches a second or less apart.
-      for (const { start, end: stop, seconds: secs } of incidents(segments, id, severity)) {
-        // The time it is there, not the span: bridged gaps do not count toward "lasting at least".
-        if (secs + 1e-6 < seconds) continue
-        const long = `${secs.toFixed(secs < 9.95 ? 1 : 0)} s`
-        const gaps = stop - start - secs > 0.05 ? ', with gaps' : ''
-        reasons.push({ rule: 'distortion', distortion: id, message: `${labels[id] ?? id.replace(/_/g, ' ')} ≥ ${severity} for ${long} (${formatSpan(start, stop)}${gaps})`, start, end: stop })
-      }
-    }
-  }
   if (rules.blackOrFrozenSeconds !== null) {
     const min = rules.blackOrFrozenSeconds
     // Measured, not inferred: the share of black / repeated frames in each segment, as seconds.
@@ -102,7 +90,7 @@ export function evaluateFlags(
       for (const r of runs(segments, (s) => share(s) >= 0.5)) {
         const secs = r.segments.reduce((a, s) => a + share(s) * (s.end - s.start), 0)
         if (secs + 1e-6 < min || secs === 0) continue
-        reasons.push({ rule, message: `${word} for about ${secs.toFixed(1)} s (${formatSpan(r.start, r.end)})`, start: r.start, end: r.end })
+        measured.push({ rule, message: `${word} for about ${secs.toFixed(1)} s (${formatSpan(r.start, r.end)})`, start: r.start, end: r.end })
       }
     }
     const black = (s: FlagSegment): number => s.evidence['black_frames'] ?? 0
@@ -111,6 +99,24 @@ export function evaluateFlags(
     // that are not black, and a stretch of black is flagged once, as black.
     stretch((s) => Math.max(0, (s.evidence['repeated_frames'] ?? 0) - black(s)), 'frozen', 'frozen picture')
   }
+  if (rules.distortion) {
+    const { severity, seconds } = rules.distortion
+    for (const id of distortionIds(segments).sort()) {
+      // Its incidents (shared/localise.ts): timed by the segments' parts, one flag for stretches a second or less apart.
+      for (const { start, end: stop, seconds: secs } of incidents(segments, id, severity)) {
+        // The time it is there, not the span: bridged gaps do not count toward "lasting at least".
+        if (secs + 1e-6 < seconds) continue
+        // Black frames and freezes are also flagged from their measured share (below): where that flag already
+        // covers the incident, a second line saying the same from the severity adds nothing.
+        const kind = id === 'black' ? 'black' : id === 'freeze' ? 'frozen' : null
+        if (kind && measured.some((m) => m.rule === kind && m.start < stop - 1e-6 && m.end > start + 1e-6)) continue
+        const long = `${secs.toFixed(secs < 9.95 ? 1 : 0)} s`
+        const gaps = stop - start - secs > 0.05 ? ', with gaps' : ''
+        reasons.push({ rule: 'distortion', distortion: id, message: `${labels[id] ?? id.replace(/_/g, ' ')} ≥ ${severity} for ${long} (${formatSpan(start, stop)}${gaps})`, start, end: stop })
+      }
+    }
+  }
+  reasons.push(...measured)
   if (rules.silentSeconds !== null && rules.silentSeconds !== undefined) {
     for (const s of silences) {
       const secs = s.end - s.start
