@@ -102,6 +102,8 @@ describe('clip summary', () => {
     expect(text).toMatch(/^<think>.*<\/think><answer>2\.25<\/answer>$/)
     expect(text).toContain('00:02–00:04: severe black or blank frames (100 % of the stretch)')
     expect(text).toContain('black in 1 of 2')
+    // With the pack's labels, named as the timeline's lanes name them.
+    expect(clipSummary(segs, 2.25, { black: 'Black frames' })).toContain('Most frequent: black frames in 1 of 2.')
     const answer = /<answer>([\d.]+)<\/answer>/.exec(text)
     expect(Number(answer?.[1])).toBe(2.25)
   })

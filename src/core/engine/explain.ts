@@ -194,11 +194,12 @@ export function explainClip<S extends ExplainInput>(
 ): { segments: Array<S & SegmentExplanation>; score: number; summary: string } {
   const explained = segments.map((s) => ({ ...s, ...explainSegment(s, labels) }))
   const score = poolClip(segments)
-  return { segments: explained, score, summary: clipSummary(explained, score) }
+  return { segments: explained, score, summary: clipSummary(explained, score, labels) }
 }
 
-/** The clip's reasoning and answer, from its segments and pooled score. */
-export function clipSummary(segments: readonly (ExplainInput & { sentence: string; findings: Finding[] })[], clipScore: number): string {
+/** The clip's reasoning and answer, from its segments and pooled score; distortions named by the pack's `labels`
+ *  (as the timeline's lanes name them), else by their ids. */
+export function clipSummary(segments: readonly (ExplainInput & { sentence: string; findings: Finding[] })[], clipScore: number, labels: Readonly<Record<string, string>> = {}): string {
   if (segments.length === 0) return `<think>No segment could be measured.</think><answer>${f(clipScore)}</answer>`
   const scores = segments.map((s) => s.score)
   const duration = segments[segments.length - 1]!.end - segments[0]!.start
@@ -212,7 +213,7 @@ export function clipSummary(segments: readonly (ExplainInput & { sentence: strin
     common.length
       ? `Most frequent: ${common
           .slice(0, 3)
-          .map(([id, n]) => `${id.replace(/_/g, ' ')} in ${n} of ${segments.length}`)
+          .map(([id, n]) => `${(labels[id] ?? id.replace(/_/g, ' ')).toLowerCase()} in ${n} of ${segments.length}`)
           .join(', ')}.`
       : 'No distortion stands out in any segment.',
     `Worst stretch ${worst.sentence}`,
