@@ -206,5 +206,10 @@ describe('measurement graph', () => {
     expect(shaky['shake']).toBeGreaterThan(steady['shake']! + 2)
     const flickering = await measure({ frag: frames(10, moving), glob: glob((t) => t, (t) => (t % 2 ? 1.25 : 0.8)) })
     expect(flickering['flicker']).toBeGreaterThan(steady['flicker']! * 5)
+    // Black frames in a steady pan are black frames, not flicker (a cut to black and back is a brightness jump).
+    const flashes = await measure({ frag: frames(10, moving), glob: glob((t) => 2 * t, (t) => (t === 4 || t === 7 ? 0.01 : 1)) })
+    expect(flashes['black_frames']).toBeGreaterThan(0.15)
+    expect(flashes['flicker']).toBeLessThan(steady['flicker']! * 2 + 1e-3)
+    expect(flickering['flicker']).toBeGreaterThan(flashes['flicker']! * 5)
   })
 })

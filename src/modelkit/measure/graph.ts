@@ -59,7 +59,7 @@ export const MEASUREMENTS: readonly Measurement[] = [
   { name: 'luma_swing', description: 'Standard deviation of frame mean luma over the segment' },
   { name: 'motion', description: 'Mean absolute frame-to-frame luma change (0–1)' },
   { name: 'repeated_frames', description: 'Share of frames identical to the previous one (frozen or duplicated)' },
-  { name: 'flicker', description: 'Mean jump in frame brightness not explained by a steady fade (0–1)' },
+  { name: 'flicker', description: 'Mean jump in frame brightness not explained by a steady fade, over frames that are not black (0–1)' },
   { name: 'flicker_ratio', description: 'Flicker relative to motion' },
   { name: 'shake', description: 'Jitter of global motion (px per frame at 160×90): zig-zag of the camera path' },
   { name: 'pan', description: 'Mean global motion (px per frame at 160×90)' },
@@ -278,6 +278,10 @@ export function buildMeasureModel(): Uint8Array {
   const repeated = lt(fragStep, 0.25 / 255)
   const dLuma = sub(g, firstOut(luma), lastOut(luma)) // [T−1]
   const flickerT = abs(sub(g, firstOut(dLuma), lastOut(dLuma))) // [T−2]: steady fades cancel out
+  // A black frame is a jump to black and back, which is black frames (measured above), not pumping brightness: each
+  // triple of frames counts toward flicker as much as none of its three is black.
+  const lit = sub(g, c(1), gt(black, 0.5)) // [T], 0 or 1: the soft black reading leaks a little, and jumps to black are large
+  const litTriple = mul(g, mul(g, slice(g, lit, [0], [-2], [0]), slice(g, lit, [1], [-1], [0])), slice(g, lit, [2], [END], [0])) // [T−2]
 
   // Global motion between consecutive frames by block matching on an 80×45 image: the mean absolute difference for
   // every shift in ±MOTION_RANGE, then a soft arg-min for sub-pixel estimates. (Matching row and column profiles
@@ -335,7 +339,8 @@ export function buildMeasureModel(): Uint8Array {
   const castOf = both((mean) => hypot(mean(castCb, SPARSE), mean(castCr, SPARSE), 1e-10))
   const swing = both((mean) => sqrt(g.node('Relu', [sub(g, mean(mul(g, luma, luma), FRAME), mul(g, mean(luma, FRAME), mean(luma, FRAME)))])))
   const motionMean = m(motion, PAIR)
-  const flicker = m(flickerT, TRIPLE)
+  // Mean over the lit triples only; a stretch that is all black has no flicker to speak of (0).
+  const flicker = both((mean) => safeDiv(mean(mul(g, flickerT, litTriple), TRIPLE), mean(litTriple, TRIPLE), 1e-6))
   const ratioOf = (a: { segment: Value; parts: Value }, b: { segment: Value; parts: Value }, eps: number) => ({
     segment: safeDiv(a.segment, b.segment, eps),
     parts: safeDiv(a.parts, b.parts, eps)

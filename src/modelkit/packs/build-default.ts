@@ -35,7 +35,7 @@ import { trainHead, type Sample } from '../head/train'
 import { DEFAULT_SHIFT } from '../head/calibrate'
 import { measurementPipelineId } from './pipeline-id'
 
-export const PACK_VERSION = '1.4.1'
+export const PACK_VERSION = '1.5.0'
 const ROOT = resolve(__dirname, '..', '..', '..')
 const INPUTS = [...MEASUREMENTS.map((m) => m.name), 'brisque']
 
