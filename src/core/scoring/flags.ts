@@ -106,7 +106,7 @@ export function evaluateFlags(
       for (const { start, end: stop, seconds: secs } of incidents(segments, id, severity)) {
         // The time it is there, not the span: bridged gaps do not count toward "lasting at least".
         if (secs + 1e-6 < seconds) continue
-        // Black frames and freezes are also flagged from their measured share (below): where that flag already
+        // Black frames and freezes are also flagged from their measured share (above): where that flag already
         // covers the incident, a second line saying the same from the severity adds nothing.
         const kind = id === 'black' ? 'black' : id === 'freeze' ? 'frozen' : null
         if (kind && measured.some((m) => m.rule === kind && m.start < stop - 1e-6 && m.end > start + 1e-6)) continue

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_SHIFT, fitLocalisedShift, fitShift, flagF1, localisedF1, searchShift, withSeverityShifts, type CalibrationSegment } from './calibrate'
+import { DEFAULT_SHIFT, fitLocalisedShift, flagF1, localisedF1, searchShift, withSeverityShifts, type CalibrationSegment } from './calibrate'
 import type { HeadWeights } from '../../core/model/head'
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
+/** The shift for segments measured whole (no parts): the F1 of flagging the segments alone. */
+const fitShift = (pred: number[], target: number[], opts = DEFAULT_SHIFT): number =>
+  fitLocalisedShift(pred.map((whole, i) => ({ whole, target: target[i]!, parts: [], partTargets: [] })), opts)
 
 describe('severity calibration', () => {
   it('scores flagging by F1 and leaves out the weak rows', () => {

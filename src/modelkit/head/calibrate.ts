@@ -79,17 +79,6 @@ export function searchShift(gain: (shift: number) => number, opts: ShiftOptions 
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
 
-/**
- * Pure: the shift (logits) for one distortion — the one with the best flagging F1 of segments (searchShift); 0 when
- * the split has no truly affected segment (nothing to learn from).
- */
-export function fitShift(pred: readonly number[], target: readonly number[], opts: ShiftOptions = DEFAULT_SHIFT): number {
-  const truth = flagTruth(target, opts.positiveAt)
-  if (!truth.some((t) => t === true)) return 0
-  const z = pred.map(logit)
-  return searchShift((shift) => flagF1(z.map((v) => sigmoid(v + shift)), truth, opts.threshold), opts)
-}
-
 /** One segment of the calibration split for one distortion: the predicted severity of the whole segment and of each
  *  of its parts (none for a segment measured without parts), and the targets of each. */
 export interface CalibrationSegment {
@@ -137,7 +126,8 @@ export function localisedF1(segs: readonly CalibrationSegment[], shift: number, 
   return both.length ? both.reduce((a, b) => a + b, 0) / both.length : NaN
 }
 
-/** Pure: the shift for one distortion with the best localisedF1; 0 when no segment or part is truly affected. */
+/** Pure: the shift for one distortion with the best localisedF1 (for segments without parts, the F1 of flagging the
+ *  segments); 0 when no segment or part is truly affected (nothing to learn from). */
 export function fitLocalisedShift(segs: readonly CalibrationSegment[], opts: ShiftOptions = DEFAULT_SHIFT): number {
   const positive = segs.some((g) => g.target >= opts.positiveAt || g.partTargets.some((t) => t >= opts.positiveAt))
   if (!positive) return 0

@@ -125,9 +125,10 @@ describe('validation figures shaped as the benchmark', () => {
     // Series a falls with level (−1), series b rises (+1); series c has two levels only and is left out.
     const rank = [r(['a', 'b'], 0), r(['a'], 1), r(['a'], 2), r(['b'], 1), r(['b'], 2), r(['c'], 0), r(['c'], 3), undefined]
     const scores = [4, 3, 2, 4.5, 5, 1, 5, 3]
-    expect(seriesSpearman(scores, rank)).toBeCloseTo(0, 9)
-    expect(seriesSpearman(scores.slice(0, 3), rank.slice(0, 3))).toBeCloseTo(-1, 9)
-    expect(seriesSpearman([1], [undefined])).toBeNaN()
+    const samples = rank.map((r) => (r ? { rank: r } : {}))
+    expect(seriesSpearman(scores, samples)).toBeCloseTo(0, 9)
+    expect(seriesSpearman(scores.slice(0, 3), samples.slice(0, 3))).toBeCloseTo(-1, 9)
+    expect(seriesSpearman([1], [{}])).toBeNaN()
   })
 })
 

@@ -162,21 +162,17 @@ export function topOneAttribution(pred: ReadonlyArray<readonly number[]>, target
   return n ? hit / n : NaN
 }
 
-/** Pure: see Validation.seriesSrcc. `rank` is each sample's Sample.rank. */
-export function seriesSpearman(scores: readonly number[], rank: ReadonlyArray<Sample['rank'] | undefined>): number {
-  const groups = new Map<string, Array<[number, number]>>()
-  rank.forEach((r, i) => {
-    for (const g of r?.groups ?? []) groups.set(g, [...(groups.get(g) ?? []), [scores[i]!, r!.level]])
-  })
-  const rs = [...groups.values()]
+/** Pure: see Validation.seriesSrcc. `scores[i]` is the score of `samples[i]`; the series are seriesGroups'. */
+export function seriesSpearman(scores: readonly number[], samples: readonly Pick<Sample, 'rank'>[]): number {
+  const rs = seriesGroups(samples)
     .filter((g) => new Set(g.map(([, l]) => l)).size >= 3)
-    .map((g) => spearman(g.map(([s]) => s), g.map(([, l]) => l)))
+    .map((g) => spearman(g.map(([i]) => scores[i]!), g.map(([, l]) => l)))
     .filter(Number.isFinite)
   return rs.length ? rs.reduce((a, b) => a + b, 0) / rs.length : NaN
 }
 
 /** Pure: the series groups of the training samples, as lists of [sample index, level], two levels at least. */
-export function seriesGroups(samples: readonly Sample[]): Array<Array<[number, number]>> {
+export function seriesGroups(samples: readonly Pick<Sample, 'rank'>[]): Array<Array<[number, number]>> {
   const groups = new Map<string, Array<[number, number]>>()
   samples.forEach((s, i) => {
     for (const g of s.rank?.groups ?? []) groups.set(g, [...(groups.get(g) ?? []), [i, s.rank!.level]])
@@ -351,7 +347,7 @@ export async function trainHead(samples: readonly Sample[], inputs: string[], di
       rmse: a.rmse,
       severityAuc: aucs.reduce((x, y) => x + y, 0) / Math.max(1, aucs.length),
       top1: topOneAttribution(pred.severities, set.map((s) => s.severities)),
-      seriesSrcc: seriesSpearman(pred.scores, set.map((s) => s.rank))
+      seriesSrcc: seriesSpearman(pred.scores, set)
     }
   }
   const valFast = val.filter((s) => s.fast && !s.part)
