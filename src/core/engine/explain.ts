@@ -3,6 +3,7 @@
  * as present, its strength in words, and the measured values behind it; the clip summary is written in
  * VQAThinker's shape, `<think>…</think><answer>x.xx</answer>`, so results compare with that model's.
  */
+import { EVIDENCE_KEYS } from '../../shared/evidence'
 import { qualityLevel } from '../../shared/quality'
 import type { ModelManifest } from '../../shared/model-pack'
 import { poolClip } from './pooling'
@@ -88,35 +89,33 @@ function castDirection(cb: number, cr: number): string {
 }
 
 interface Describer {
-  keys: string[]
   phrase(e: Record<string, number>): string
   /** The measurements must bear the claim out, or it is not made: the head's severity alone is not evidence. */
   supports?(e: Record<string, number>): boolean
 }
 
-/** Per distortion: which measurements it quotes and how it reads. Unknown distortions (imported packs) use the id. */
+/**
+ * Per distortion: how it reads (the measurements it quotes are shared/evidence.ts EVIDENCE_KEYS). Unknown distortions
+ * (imported packs) use the id.
+ */
 const DESCRIBE: Record<string, Describer> = {
-  blur: { keys: ['blur', 'detail'], phrase: (e) => `blur, fine detail lost (edge loss ${f(e['blur'])}, detail ${f(e['detail'], 1)})` },
-  noise: { keys: ['noise'], phrase: (e) => `noise or grain (σ ≈ ${f(e['noise'], 1)} on 0–255)` },
+  blur: { phrase: (e) => `blur, fine detail lost (edge loss ${f(e['blur'])}, detail ${f(e['detail'], 1)})` },
+  noise: { phrase: (e) => `noise or grain (σ ≈ ${f(e['noise'], 1)} on 0–255)` },
   blocking: {
-    keys: ['blocking', 'motion'],
     phrase: (e) =>
       `blocking typical of low-bitrate compression${(e['motion'] ?? 0) > 0.04 ? ' during fast motion' : ''} (block-edge ratio ${f(e['blocking'])}×)`
   },
-  banding: { keys: ['contours', 'flat'], phrase: (e) => `banding (false contours) in smooth gradients (${pct(e['contours'])} contour steps)` },
+  banding: { phrase: (e) => `banding (false contours) in smooth gradients (${pct(e['contours'])} contour steps)` },
   underexposure: {
-    keys: ['luma', 'clipped_low'],
     phrase: (e) => `underexposed, shadows crushed (mean luma ${f(e['luma'])}, ${pct(e['clipped_low'])} near black)`,
     supports: (e) => (e['luma'] ?? 1) < 0.4 || (e['clipped_low'] ?? 0) > 0.05
   },
   overexposure: {
-    keys: ['luma', 'clipped_high'],
     phrase: (e) => `overexposed, highlights clipped (${pct(e['clipped_high'])} near white, mean luma ${f(e['luma'])})`,
     supports: (e) => (e['luma'] ?? 0) > 0.6 || (e['clipped_high'] ?? 0) > 0.02
   },
-  low_contrast: { keys: ['contrast'], phrase: (e) => `flat, low contrast (luma spread ${f(e['contrast'])})` },
+  low_contrast: { phrase: (e) => `flat, low contrast (luma spread ${f(e['contrast'])})` },
   color_cast: {
-    keys: ['cast_cb', 'cast_cr', 'black_tint', 'white_tint'],
     // The mean offset says which way; tinted blacks or whites (packs from 1.3.0) say it is a cast, not the scene's colours.
     supports: (e) => Math.hypot(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0) > 0.015 || Math.max(e['black_tint'] ?? 0, e['white_tint'] ?? 0) > 0.02,
     phrase: (e) =>
@@ -124,17 +123,16 @@ const DESCRIBE: Record<string, Describer> = {
       `${'black_tint' in e ? `; blacks tinted ${f(e['black_tint'], 3)}, whites ${f(e['white_tint'], 3)}` : ''})`
   },
   saturation: {
-    keys: ['saturation', 'gamut_clip'],
     phrase: (e) =>
       `${(e['saturation'] ?? 0) < 0.05 ? 'washed-out, desaturated' : 'oversaturated'} colour (chroma ${f(e['saturation'], 3)}` +
       `${(e['gamut_clip'] ?? 0) >= 0.01 ? `, ${pct(e['gamut_clip'])} of mid-tones clipped in a channel` : ''})`
   },
-  interlacing: { keys: ['combing'], phrase: (e) => `interlacing (combing on moving edges, line ratio ${f(e['combing'])})` },
-  freeze: { keys: ['repeated_frames'], phrase: (e) => `a frozen picture (${pct(e['repeated_frames'])} of frames repeated)`, supports: (e) => (e['repeated_frames'] ?? 0) > 0.1 },
-  stutter: { keys: ['judder', 'repeated_frames'], phrase: (e) => `stutter: jerky motion from dropped or doubled frames (judder ${f(e['judder'])})` },
-  flicker: { keys: ['flicker'], phrase: (e) => `brightness flicker (frame-to-frame jumps ${f((e['flicker'] ?? 0) * 255, 1)} levels)` },
-  shake: { keys: ['shake'], phrase: (e) => `camera shake (jitter ${f(e['shake'], 1)} px per frame)` },
-  black: { keys: ['black_frames'], phrase: (e) => `black or blank frames (${pct(e['black_frames'])} of the stretch)`, supports: (e) => (e['black_frames'] ?? 0) > 0.02 }
+  interlacing: { phrase: (e) => `interlacing (combing on moving edges, line ratio ${f(e['combing'])})` },
+  freeze: { phrase: (e) => `a frozen picture (${pct(e['repeated_frames'])} of frames repeated)`, supports: (e) => (e['repeated_frames'] ?? 0) > 0.1 },
+  stutter: { phrase: (e) => `stutter: jerky motion from dropped or doubled frames (judder ${f(e['judder'])})` },
+  flicker: { phrase: (e) => `brightness flicker (frame-to-frame jumps ${f((e['flicker'] ?? 0) * 255, 1)} levels)` },
+  shake: { phrase: (e) => `camera shake (jitter ${f(e['shake'], 1)} px per frame)` },
+  black: { phrase: (e) => `black or blank frames (${pct(e['black_frames'])} of the stretch)`, supports: (e) => (e['black_frames'] ?? 0) > 0.02 }
 }
 
 /**
@@ -165,7 +163,7 @@ export function explainSegment(seg: ExplainInput, labels: Record<string, string>
     .slice(0, 3)
     .map(([id, at]) => {
       const d = DESCRIBE[id]
-      const keys = d?.keys ?? []
+      const keys = EVIDENCE_KEYS[id] ?? []
       const evidence = Object.fromEntries(keys.filter((k) => k in at.evidence).map((k) => [k, at.evidence[k]!]))
       const where = at.ranges ? ` at ${at.ranges.map(([a, b]) => `${formatTimeTenths(a)}–${formatTimeTenths(b)}`).join(', ')}` : ''
       // The time goes before the measured values in brackets at the end ("banding (false contours) in smooth

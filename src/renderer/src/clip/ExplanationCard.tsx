@@ -1,5 +1,6 @@
 import { memo } from 'react'
 import type { ClipScore } from '../../../shared/contract'
+import { EVIDENCE_KEYS } from '../../../shared/evidence'
 import { distortionIds, distortionRanges, peakSeverity, withinSegment } from '../../../shared/localise'
 import { formatScore, qualityColorVar } from '../quality'
 import { parseSummary } from './summary'
@@ -16,28 +17,6 @@ interface ExplanationCardProps {
 
 const fmtEvidence = (v: number): string =>
   Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : Math.abs(v) >= 0.1 || v === 0 ? v.toFixed(2) : v.toFixed(3)
-
-/**
- * The measurements each distortion's explanation quotes (the keys of core/engine/explain.ts DESCRIBE; the renderer
- * cannot import the core). Shown beside the severity so a reviewer can check the head's claim against the numbers.
- */
-const EVIDENCE_KEYS: Readonly<Record<string, readonly string[]>> = {
-  blur: ['blur', 'detail'],
-  noise: ['noise'],
-  blocking: ['blocking', 'motion'],
-  banding: ['contours', 'flat'],
-  underexposure: ['luma', 'clipped_low'],
-  overexposure: ['luma', 'clipped_high'],
-  low_contrast: ['contrast'],
-  color_cast: ['cast_cb', 'cast_cr', 'black_tint', 'white_tint'],
-  saturation: ['saturation', 'gamut_clip'],
-  interlacing: ['combing'],
-  freeze: ['repeated_frames'],
-  stutter: ['judder', 'repeated_frames'],
-  flicker: ['flicker'],
-  shake: ['shake'],
-  black: ['black_frames']
-}
 
 function evidenceOf(id: string, evidence: Readonly<Record<string, number>>): string {
   return (EVIDENCE_KEYS[id] ?? [])
