@@ -47,6 +47,7 @@ import { datasetProblem, loadLabelledClips, splitClips } from '../training/datas
 import { startWorker } from '../training/launch'
 import { createRun, getRun, listRuns, updateRun, type RunRecord } from '../training/store'
 import { rm } from 'node:fs/promises'
+import { distortionName } from '../../shared/distortions'
 
 /** How the host exposes media to its renderer: vqa-media:// in Electron, /media/… in browser mode. */
 export interface MediaUrls {
@@ -522,7 +523,7 @@ export function createCore(opts: CoreOptions): Core {
       } catch {
         // No loadable pack: the ids themselves are still readable.
       }
-      return libraryStats(db, (id) => labels.get(id) ?? id.replace(/_/g, ' '))
+      return libraryStats(db, (id) => distortionName(id, labels.get(id)))
     },
 
     'views.list': async () => listViews(db),

@@ -3,6 +3,7 @@
  * as present, its strength in words, and the measured values behind it; the clip summary is written in
  * VQAThinker's shape, `<think>…</think><answer>x.xx</answer>`, so results compare with that model's.
  */
+import { distortionName } from '../../shared/distortions'
 import { EVIDENCE_KEYS } from '../../shared/evidence'
 import { qualityLevel } from '../../shared/quality'
 import type { ModelManifest } from '../../shared/model-pack'
@@ -211,7 +212,7 @@ export function clipSummary(segments: readonly (ExplainInput & { sentence: strin
     common.length
       ? `Most frequent: ${common
           .slice(0, 3)
-          .map(([id, n]) => `${(labels[id] ?? id.replace(/_/g, ' ')).toLowerCase()} in ${n} of ${segments.length}`)
+          .map(([id, n]) => `${distortionName(id, labels[id]).toLowerCase()} in ${n} of ${segments.length}`)
           .join(', ')}.`
       : 'No distortion stands out in any segment.',
     `Worst stretch ${worst.sentence}`,

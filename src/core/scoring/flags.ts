@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import type { SegmentResult } from '../engine/analyze'
 import { formatSpan } from '../engine/explain'
+import { distortionName } from '../../shared/distortions'
 import { distortionIds, incidents, type Localisable } from '../../shared/localise'
 import { FLAG_PRESETS, type PresetName } from '../../shared/flag-presets'
 
@@ -112,7 +113,7 @@ export function evaluateFlags(
         if (kind && measured.some((m) => m.rule === kind && m.start < stop - 1e-6 && m.end > start + 1e-6)) continue
         const long = `${secs.toFixed(secs < 9.95 ? 1 : 0)} s`
         const gaps = stop - start - secs > 0.05 ? ', with gaps' : ''
-        reasons.push({ rule: 'distortion', distortion: id, message: `${labels[id] ?? id.replace(/_/g, ' ')} ≥ ${severity} for ${long} (${formatSpan(start, stop)}${gaps})`, start, end: stop })
+        reasons.push({ rule: 'distortion', distortion: id, message: `${distortionName(id, labels[id])} ≥ ${severity} for ${long} (${formatSpan(start, stop)}${gaps})`, start, end: stop })
       }
     }
   }

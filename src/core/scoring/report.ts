@@ -3,6 +3,7 @@
  * flags, the model's reasoning and a drawn timeline — a score strip per segment and a lane per distortion found.
  */
 import { formatTime, formatTimeTenths, levelWord, REPORT_THRESHOLD } from '../engine/explain'
+import { distortionName } from '../../shared/distortions'
 import { distortionIds, peakSeverity, severityStretches } from '../../shared/localise'
 import type { StoredScore } from './store'
 
@@ -38,7 +39,7 @@ function timeline(s: StoredScore, duration: number): string {
   }
   found.forEach((id, i) => {
     const y = 28 + i * (laneH + 4)
-    parts.push(`<text x="${W + 6}" y="${y + 11}" font-size="11" fill="#444">${esc(id.replace(/_/g, ' '))}</text>`)
+    parts.push(`<text x="${W + 6}" y="${y + 11}" font-size="11" fill="#444">${esc(distortionName(id))}</text>`)
     // Where the segments' parts place it (shared/localise.ts): the same stretches the findings and flags name.
     for (const r of s.segments.flatMap((g) => severityStretches(g, id, REPORT_THRESHOLD))) {
       if (!r.flagged) continue

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DISTORTION_IDS } from './distortions'
-import { pairAllowed, planHeldout, planTrain, planTrainSeries, planTrainSoft, shrunkSource, SOFT_UPSCALE, type PlannedSource } from './plan'
+import { isSoftTrainingClip, pairAllowed, planHeldout, planTrain, planTrainSeries, planTrainSoft, shrunkSource, SOFT_UPSCALE, type PlannedSource } from './plan'
 import { renderArgs } from './render'
 import { pictureKey } from './sources'
 
@@ -51,6 +51,9 @@ describe('soft training clips', () => {
     const soft = planTrainSeries(sources, 5, 3, 4, true)
     expect(soft.map((c) => c.series!.group)).toEqual(['ss0000', 'ss0000', 'ss0000', 'ss0000', 'ss0000', 'ss0001', 'ss0001', 'ss0001', 'ss0001', 'ss0001', 'ss0002', 'ss0002', 'ss0002', 'ss0002', 'ss0002'])
     expect(soft.every((c) => c.upscale > 1)).toBe(true)
+    // The pack's provenance counts them by id: soft clips and soft series are, plain clips and series are not.
+    expect([...soft, ...planTrainSoft(sources, 5, 5)].every((c) => isSoftTrainingClip(c.id))).toBe(true)
+    expect([...planTrainSeries(sources, 5, 3), ...planTrain(sources, 5, 20)].some((c) => isSoftTrainingClip(c.id))).toBe(false)
     // A source already smaller than asked for is used as it is.
     expect(shrunkSource(sources[2]!, 640, 0.5).width).toBe(1024)
   })

@@ -185,6 +185,15 @@ export function shrunkSource(source: PlannedSource, outputWidth: number, upscale
  * took any soft picture for a blurred one (the held-out set's 500 px photos scored ~2.5 with nothing added). Their
  * targets are the usual ones: the upscale itself is not a distortion the generator applied. Own stream per clip.
  */
+/** Soft training clips are `train-soft-…`, soft series' levels `train-ss…-<level>` (their groups are `ss…`). */
+const SOFT_CLIP_PREFIX = 'train-soft-'
+const SOFT_SERIES_PREFIX = 'train-ss'
+
+/** Pure: whether a training clip id is one of the soft clips or soft series (pictures shrunk first). */
+export function isSoftTrainingClip(id: string): boolean {
+  return id.startsWith(SOFT_CLIP_PREFIX) || id.startsWith(SOFT_SERIES_PREFIX)
+}
+
 export function planTrainSoft(sources: readonly PlannedSource[], seed: number, count: number, seconds = 4, windowSeconds = 8): ClipPlan[] {
   if (count === 0) return []
   if (sources.length === 0) throw new Error('no training sources')
@@ -196,7 +205,7 @@ export function planTrainSoft(sources: readonly PlannedSource[], seed: number, c
     const size = weighted(rng, SOFT_SIZES)
     const { fps } = weighted(rng, FRAME_RATES)
     const source = softSource(rng, sources[order[i % order.length] ?? 0]!, size.width)
-    clips.push(trainClip(`train-soft-${String(i).padStart(5, '0')}`, rng, source, size, fps, SOFT_MIX, seconds, windowSeconds))
+    clips.push(trainClip(`${SOFT_CLIP_PREFIX}${String(i).padStart(5, '0')}`, rng, source, size, fps, SOFT_MIX, seconds, windowSeconds))
   }
   return clips
 }

@@ -27,6 +27,7 @@ import { locateFfmpeg } from '../../core/media/locate'
 import { listKeyframes } from '../../core/media/probe'
 import { DISTORTION_IDS } from '../dataset/distortions'
 import { generateDataset, type ClipRecord, type DatasetFile } from '../dataset/generate'
+import { isSoftTrainingClip } from '../dataset/plan'
 import { GAMMA, MAX_PENALTY, partSeverities, qualityFromSeverities } from '../dataset/targets'
 import { useBackend } from '../head/backend'
 import { MEASUREMENTS } from '../measure/graph'
@@ -254,7 +255,7 @@ async function main(): Promise<void> {
   await writeHead(staging, result.head.weights())
   const summary = {
     trainingClips: ds.clips.length,
-    softClips: ds.clips.filter((c) => c.id.startsWith('train-soft-') || c.id.startsWith('train-ss')).length,
+    softClips: ds.clips.filter((c) => isSoftTrainingClip(c.id)).length,
     trainingSegments: result.train.segments,
     validation: result.validation,
     ...(result.calibration ? { calibration: result.calibration } : {}),

@@ -1,5 +1,6 @@
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type ReactNode } from 'react'
 import type { ClipDetail, ClipScore, Label } from '../../../shared/contract'
+import { distortionName } from '../../../shared/distortions'
 import { useApi } from '../api'
 import { errorMessage } from '../app/errors'
 import { useDistortions } from '../labels/useDistortions'
@@ -36,7 +37,7 @@ export interface ClipInspectorProps {
 type Scores = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; list: ClipScore[] }
 
 const fallbackLabel = (id: string): string => {
-  const words = id.replace(/_/g, ' ')
+  const words = distortionName(id)
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
 

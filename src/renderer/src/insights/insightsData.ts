@@ -1,5 +1,6 @@
 /** Pure: LibraryStats into what the Insights charts draw. */
 import type { LibraryStats } from '../../../shared/contract'
+import { distortionName } from '../../../shared/distortions'
 import { qualityLevel, type QualityLevel } from '../quality'
 
 export interface HistogramBar {
@@ -39,5 +40,5 @@ export function describeHistogram(bars: readonly HistogramBar[]): string {
 
 /** Pure: a distortion id as its words, from the pack's labels in the statistics; ids the pack no longer has keep their id. */
 export function distortionLabel(stats: Pick<LibraryStats, 'distortions'>, id: string): string {
-  return stats.distortions.find((d) => d.id === id)?.label ?? id.replace(/_/g, ' ')
+  return distortionName(id, stats.distortions.find((d) => d.id === id)?.label)
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import { distortionName } from '../../../shared/distortions'
 import { formatDateTime, formatTimeRange } from '../format'
 import { describeLabel } from './describe'
 import { useDistortions } from './useDistortions'
@@ -31,7 +32,7 @@ export function LabelPanel({ editor, model, range, onClearRange, onVerdict, focu
   const labels = editor.labels ?? []
   const verdict = labels.find((l) => l.kind === 'verdict')?.verdict ?? null
   const clipScore = labels.find((l) => l.kind === 'score' && l.start === null)?.score ?? null
-  const label = (id: string): string => distortions.find((d) => d.id === id)?.label ?? id.replace(/_/g, ' ')
+  const label = (id: string): string => distortionName(id, distortions.find((d) => d.id === id)?.label)
 
   useEffect(() => {
     if (focusTag) tagRef.current?.focus()

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { LabelFormat, LabelKind, LabelRow } from '../../../shared/contract'
+import { distortionName } from '../../../shared/distortions'
 import { useApi } from '../api'
 import { errorMessage } from '../app/errors'
 import { Modal } from '../app/Modal'
@@ -35,7 +36,7 @@ export function LabelsView({ version }: { version: number }) {
   const [importing, setImporting] = useState<{ name: string; text: string; format: LabelFormat } | null>(null)
   const [exportFormat, setExportFormat] = useState<LabelFormat>('csv')
   const fileRef = useRef<HTMLInputElement>(null)
-  const label = (id: string): string => distortions.find((d) => d.id === id)?.label ?? id.replace(/_/g, ' ')
+  const label = (id: string): string => distortionName(id, distortions.find((d) => d.id === id)?.label)
 
   const load = useCallback(() => {
     api.invoke('labels.list', { ...(kind ? { kind } : {}), ...(search ? { search } : {}), limit: Math.min(1000, limit) }).then(

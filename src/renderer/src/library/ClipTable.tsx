@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 import type { ClipRow, SortKey } from '../../../shared/contract'
+import { distortionName } from '../../../shared/distortions'
 import { formatBytes, formatDateTime, formatDuration, formatResolution } from '../format'
 import { ScoreChip } from './ScoreChip'
 import { StatusBadge } from './StatusBadge'
@@ -298,7 +299,7 @@ const Row = memo(function Row({ row, index, top, thumbnailBase, focused, onOpen 
 /** A broken or missing file first (nothing else is known about it), then the flags with their reasons. */
 function Issues({ row }: { row: ClipRow }) {
   if (row.status !== 'ok') return <StatusBadge status={row.status} error={row.error} />
-  const distortion = row.topDistortion ? row.topDistortion.replace(/_/g, ' ') : null
+  const distortion = row.topDistortion ? distortionName(row.topDistortion) : null
   if (row.flagged) {
     const reasons = row.flags.map((f) => f.message).join('\n')
     return (
