@@ -41,6 +41,9 @@ describe('segment explanations', () => {
     expect(tinted.sentence).toMatch(/red colour cast .*blacks tinted 0\.060, whites 0\.030/)
     const neutral = explainSegment({ ...base, severities: { color_cast: 0.7 }, evidence: { cast_cb: 0.004, cast_cr: 0.002, black_tint: 0.005, white_tint: 0.01 } })
     expect(neutral.findings).toHaveLength(0)
+    // Shake is measured in pixels of a 160-px-wide view: quoted as a share of the picture's width, not as "0.3 px".
+    const shake = explainSegment({ ...base, severities: { shake: 0.8 }, evidence: { shake: 0.3, pan: 0.1 } })
+    expect(shake.sentence).toMatch(/heavy camera shake \(jitter 0\.19 % of the picture width per frame\)/)
     const other = explainSegment({ ...base, severities: { ringing: 0.9 }, evidence: {} }, { ringing: 'ringing around edges' })
     expect(other.sentence).toMatch(/severe ringing around edges/)
   })

@@ -81,6 +81,10 @@ export function formatTime(seconds: number): string {
 
 const pct = (v: number | undefined): string => `${Math.round((v ?? 0) * 100)} %`
 const f = (v: number | undefined, d = 2): string => (v === undefined || !Number.isFinite(v) ? '?' : v.toFixed(d))
+/** Global motion (shake, pan) is measured in pixels of the default pack's 160-pixel-wide global view
+ *  (modelkit/measure/graph.ts GLOBAL_W): "0.3 px" there is about 2.4 px of a 1280-wide picture. A share of the width
+ *  reads the same at every resolution. */
+const MOTION_VIEW_WIDTH = 160
 
 function castDirection(cb: number, cr: number): string {
   const parts: string[] = []
@@ -132,7 +136,7 @@ const DESCRIBE: Record<string, Describer> = {
   freeze: { phrase: (e) => `a frozen picture (${pct(e['repeated_frames'])} of frames repeated)`, supports: (e) => (e['repeated_frames'] ?? 0) > 0.1 },
   stutter: { phrase: (e) => `stutter: jerky motion from dropped or doubled frames (judder ${f(e['judder'])})` },
   flicker: { phrase: (e) => `brightness flicker (frame-to-frame jumps ${f((e['flicker'] ?? 0) * 255, 1)} levels)` },
-  shake: { phrase: (e) => `camera shake (jitter ${f(e['shake'], 1)} px per frame)` },
+  shake: { phrase: (e) => `camera shake (jitter ${f(((e['shake'] ?? NaN) / MOTION_VIEW_WIDTH) * 100)} % of the picture width per frame)` },
   black: { phrase: (e) => `black or blank frames (${pct(e['black_frames'])} of the stretch)`, supports: (e) => (e['black_frames'] ?? 0) > 0.02 }
 }
 
