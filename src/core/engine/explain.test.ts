@@ -21,6 +21,24 @@ describe('segment explanations', () => {
     expect(explainSegment({ ...base, score: 4.4, severities: { blur: 0.1 }, evidence: {} }).sentence).toBe('00:12–00:16: no clear defect (4.40, good).')
   })
 
+  it('says what a fair or poor segment with no finding does read, however weakly', () => {
+    const weak = explainSegment({ ...base, score: 2.4, severities: { blur: 0.22, color_cast: 0.05, noise: 0.14 }, evidence: {} }, { blur: 'blur' })
+    expect(weak.findings).toEqual([])
+    expect(weak.sentence).toBe('00:12–00:16: 2.40 (poor) with no distortion clear enough to name; the strongest signs, under the reporting threshold of 0.3: blur 0.22, noise 0.14.')
+    // Part severities count (a short event that read weakly), motion ones only where motion could be measured.
+    const parts = explainSegment({
+      ...base,
+      temporalValid: false,
+      score: 3.1,
+      severities: { shake: 0.25, banding: 0.05 },
+      evidence: {},
+      parts: [{ start: 12, end: 14, severities: { banding: 0.18 } }, { start: 14, end: 16, severities: { banding: 0.02 } }]
+    })
+    expect(parts.sentence).toBe('00:12–00:16: 3.10 (fair) with no distortion clear enough to name; the strongest signs, under the reporting threshold of 0.3: banding 0.18.')
+    const none = explainSegment({ ...base, score: 2.9, severities: { blur: 0.04 }, evidence: {} })
+    expect(none.sentence).toBe('00:12–00:16: 2.90 (fair) with no distortion clear enough to name; no distortion it names reads above 0.10.')
+  })
+
   it('does not report motion findings where there were too few frames to measure motion', () => {
     const e = explainSegment({ ...base, temporalValid: false, severities: { freeze: 0.9, noise: 0.5 }, evidence: { noise: 3 } })
     expect(e.findings.map((x) => x.distortion)).toEqual(['noise'])

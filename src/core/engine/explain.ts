@@ -181,8 +181,31 @@ export function explainSegment(seg: ExplainInput, labels: Record<string, string>
   const when = formatSpan(seg.start, seg.end)
   const sentence = findings.length
     ? `${when}: ${findings.map((x) => `${x.strength} ${x.phrase}`).join('; ')}.`
-    : `${when}: no clear defect (${f(seg.score)}, ${levelWord(seg.score)}).`
+    : seg.score < GOOD_SCORE
+      ? `${when}: ${f(seg.score)} (${levelWord(seg.score)}) with no distortion clear enough to name; ${weakSigns(seg, labels)}.`
+      : `${when}: no clear defect (${f(seg.score)}, ${levelWord(seg.score)}).`
   return { findings, sentence }
+}
+
+/** Where "good" starts (shared/quality.ts): a segment below it with no finding says what it does read, however weakly. */
+const GOOD_SCORE = 3.5
+/** Severities under this are not even worth quoting as weak signs. */
+const WEAK_SIGN = 0.1
+
+/**
+ * A fair or poor segment with no finding would otherwise say nothing about why it scores low: the strongest severities
+ * the model gave, under the reporting threshold, are what it has to say — quoted as the numbers they are.
+ */
+function weakSigns(seg: ExplainInput, labels: Record<string, string>): string {
+  const signs = distortionIds([seg])
+    .filter((id) => seg.temporalValid || !TEMPORAL.has(id))
+    .map((id) => [id, peakSeverity(seg, id)] as const)
+    .filter(([, v]) => v >= WEAK_SIGN)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 3)
+  if (signs.length === 0) return `no distortion it names reads above ${f(WEAK_SIGN)}`
+  const list = signs.map(([id, v]) => `${distortionName(id, labels[id]).toLowerCase()} ${f(v)}`).join(', ')
+  return `the strongest signs, under the reporting threshold of ${f(REPORT_THRESHOLD, 1)}: ${list}`
 }
 
 /** Distortion labels of a pack, as explanations use them for distortions they have no phrase for. */
