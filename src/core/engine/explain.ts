@@ -6,6 +6,7 @@
 import { distortionName } from '../../shared/distortions'
 import { EVIDENCE_KEYS } from '../../shared/evidence'
 import { qualityLevel } from '../../shared/quality'
+import { formatSpan, formatTime, formatTimeTenths } from '../../shared/time'
 import type { ModelManifest } from '../../shared/model-pack'
 import { poolClip } from './pooling'
 import { distortionIds, mergeRanges, peakSeverity, severityStretches, withinSegment } from '../../shared/localise'
@@ -56,29 +57,6 @@ export function levelWord(score: number): string {
   return qualityLevel(score)
 }
 
-/**
- * A stretch of the clip as text: whole seconds where both ends are whole ("00:12–00:14"), else to the tenth
- * ("00:02.5–00:04.5") — segments that end at a scene cut, and parts, are not on the second.
- */
-export function formatSpan(start: number, end: number): string {
-  const whole = (t: number): boolean => Math.abs(t - Math.round(t)) < 1e-3
-  return whole(start) && whole(end) ? `${formatTime(start)}–${formatTime(end)}` : `${formatTimeTenths(start)}–${formatTimeTenths(end)}`
-}
-
-/** A time to the tenth of a second, for stretches inside a segment ("00:12.5"). */
-export function formatTimeTenths(seconds: number): string {
-  const tenths = Math.max(0, Math.round(seconds * 10))
-  return `${formatTime(Math.floor(tenths / 10))}.${tenths % 10}`
-}
-
-export function formatTime(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds))
-  const h = Math.floor(s / 3600)
-  const m = Math.floor((s % 3600) / 60)
-  const ss = String(s % 60).padStart(2, '0')
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${String(m).padStart(2, '0')}:${ss}`
-}
-
 const pct = (v: number | undefined): string => `${Math.round((v ?? 0) * 100)} %`
 const f = (v: number | undefined, d = 2): string => (v === undefined || !Number.isFinite(v) ? '?' : v.toFixed(d))
 /** Global motion (shake, pan) is measured in pixels of the default pack's 160-pixel-wide global view
@@ -101,7 +79,8 @@ interface Describer {
 
 /**
  * Per distortion: how it reads (the measurements it quotes are shared/evidence.ts EVIDENCE_KEYS). Unknown distortions
- * (imported packs) use the id.
+ * (imported packs) use the id. Each phrase is a noun phrase without an article: the sentence puts the strength
+ * before it ("heavy picture freeze", "slight underexposure, shadows crushed").
  */
 const DESCRIBE: Record<string, Describer> = {
   blur: { phrase: (e) => `blur, fine detail lost (edge loss ${f(e['blur'])}, detail ${f(e['detail'], 1)})` },
@@ -112,28 +91,28 @@ const DESCRIBE: Record<string, Describer> = {
   },
   banding: { phrase: (e) => `banding (false contours) in smooth gradients (${pct(e['contours'])} contour steps)` },
   underexposure: {
-    phrase: (e) => `underexposed, shadows crushed (mean luma ${f(e['luma'])}, ${pct(e['clipped_low'])} near black)`,
+    phrase: (e) => `underexposure, shadows crushed (mean luma ${f(e['luma'])}, ${pct(e['clipped_low'])} near black)`,
     supports: (e) => (e['luma'] ?? 1) < 0.4 || (e['clipped_low'] ?? 0) > 0.05
   },
   overexposure: {
-    phrase: (e) => `overexposed, highlights clipped (${pct(e['clipped_high'])} near white, mean luma ${f(e['luma'])})`,
+    phrase: (e) => `overexposure, highlights clipped (${pct(e['clipped_high'])} near white, mean luma ${f(e['luma'])})`,
     supports: (e) => (e['luma'] ?? 0) > 0.6 || (e['clipped_high'] ?? 0) > 0.02
   },
-  low_contrast: { phrase: (e) => `flat, low contrast (luma spread ${f(e['contrast'])})` },
+  low_contrast: { phrase: (e) => `low contrast, a flat picture (luma spread ${f(e['contrast'])})` },
   color_cast: {
     // The mean offset says which way; tinted blacks or whites (packs from 1.3.0) say it is a cast, not the scene's colours.
     supports: (e) => Math.hypot(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0) > 0.015 || Math.max(e['black_tint'] ?? 0, e['white_tint'] ?? 0) > 0.02,
     phrase: (e) =>
-      `a ${castDirection(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0)} colour cast (chroma offset ${f(Math.hypot(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0), 3)}` +
+      `${castDirection(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0)} colour cast (chroma offset ${f(Math.hypot(e['cast_cb'] ?? 0, e['cast_cr'] ?? 0), 3)}` +
       `${'black_tint' in e ? `; blacks tinted ${f(e['black_tint'], 3)}, whites ${f(e['white_tint'], 3)}` : ''})`
   },
   saturation: {
     phrase: (e) =>
-      `${(e['saturation'] ?? 0) < 0.05 ? 'washed-out, desaturated' : 'oversaturated'} colour (chroma ${f(e['saturation'], 3)}` +
+      `${(e['saturation'] ?? 0) < 0.05 ? 'desaturation, washed-out colour' : 'oversaturation'} (chroma ${f(e['saturation'], 3)}` +
       `${(e['gamut_clip'] ?? 0) >= 0.01 ? `, ${pct(e['gamut_clip'])} of mid-tones clipped in a channel` : ''})`
   },
   interlacing: { phrase: (e) => `interlacing (combing on moving edges, line ratio ${f(e['combing'])})` },
-  freeze: { phrase: (e) => `a frozen picture (${pct(e['repeated_frames'])} of frames repeated)`, supports: (e) => (e['repeated_frames'] ?? 0) > 0.1 },
+  freeze: { phrase: (e) => `picture freeze (${pct(e['repeated_frames'])} of frames repeated)`, supports: (e) => (e['repeated_frames'] ?? 0) > 0.1 },
   stutter: { phrase: (e) => `stutter: jerky motion from dropped or doubled frames (judder ${f(e['judder'])})` },
   flicker: { phrase: (e) => `brightness flicker (frame-to-frame jumps ${f((e['flicker'] ?? 0) * 255, 1)} levels)` },
   shake: { phrase: (e) => `camera shake (jitter ${f(((e['shake'] ?? NaN) / MOTION_VIEW_WIDTH) * 100)} % of the picture width per frame)` },

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod'
 import type { SegmentResult } from '../engine/analyze'
-import { formatSpan } from '../engine/explain'
+import { formatSpan } from '../../shared/time'
 import { distortionName } from '../../shared/distortions'
 import { distortionIds, incidents, type Localisable } from '../../shared/localise'
 import { FLAG_PRESETS, type PresetName } from '../../shared/flag-presets'

@@ -2,7 +2,8 @@
  * `vqa report --html`: one self-contained HTML file (no scripts, no external resources) with each clip's score,
  * flags, the model's reasoning and a drawn timeline — a score strip per segment and a lane per distortion found.
  */
-import { formatTime, formatTimeTenths, levelWord, REPORT_THRESHOLD } from '../engine/explain'
+import { levelWord, REPORT_THRESHOLD } from '../engine/explain'
+import { formatTime, formatTimeTenths } from '../../shared/time'
 import { distortionName } from '../../shared/distortions'
 import { distortionIds, peakSeverity, severityStretches } from '../../shared/localise'
 import type { StoredScore } from './store'

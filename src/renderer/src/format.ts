@@ -174,20 +174,6 @@ export function describeInterlaced(interlaced: boolean | null | undefined): stri
   return interlaced ? 'Interlaced' : 'Progressive'
 }
 
-/** "00:04", "01:02:05"; a tenth is added when the time is not a whole second ("00:04.5"). */
-export function formatTimecode(seconds: number): string {
-  const t = Math.max(0, seconds)
-  const tenths = Math.round(t * 10)
-  const whole = Math.floor(tenths / 10)
-  const frac = tenths % 10
-  const h = Math.floor(whole / 3600)
-  const m = Math.floor((whole % 3600) / 60)
-  const s = whole % 60
-  const base = h > 0 ? `${pad2(h)}:${pad2(m)}:${pad2(s)}` : `${pad2(m)}:${pad2(s)}`
-  return frac ? `${base}.${frac}` : base
-}
-
-/** "00:04–00:08", the way explanations, flags, labels and the timeline write a stretch of a clip. */
-export function formatTimeRange(start: number, end: number): string {
-  return `${formatTimecode(start)}–${formatTimecode(end)}`
-}
+/** Positions and stretches of a clip are written as the explanations write them (shared/time.ts). */
+export { formatTimecode } from '../../shared/time'
+export { formatSpan as formatTimeRange } from '../../shared/time'

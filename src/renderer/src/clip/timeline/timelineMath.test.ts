@@ -175,7 +175,7 @@ describe('timecodes', () => {
   it('reads as mm:ss, with tenths only when needed', () => {
     expect(formatTimecode(4)).toBe('00:04')
     expect(formatTimecode(4.5)).toBe('00:04.5')
-    expect(formatTimecode(3725)).toBe('01:02:05')
+    expect(formatTimecode(3725)).toBe('1:02:05')
     expect(formatRange({ start: 4, end: 8 })).toBe('00:04–00:08')
   })
 })
