@@ -15,5 +15,8 @@ describe('times as text', () => {
     // Both ends to the tenth when either is not on the second: "00:04.0–00:05.5", never "00:04–00:05.5".
     expect(formatSpan(4, 5.5)).toBe('00:04.0–00:05.5')
     expect(formatSpan(2.4999, 4)).toBe('00:02.5–00:04.0')
+    // 60 frames at 29.97 fps end at 2.002 s: that is "00:02", not "00:02.0".
+    expect(formatSpan(0, 2.002)).toBe('00:00–00:02')
+    expect(formatTimecode(59.96)).toBe('01:00')
   })
 })

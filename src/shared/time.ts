@@ -19,7 +19,8 @@ export function formatTimeTenths(seconds: number): string {
   return `${formatTime(Math.floor(tenths / 10))}.${tenths % 10}`
 }
 
-const isWhole = (t: number): boolean => Math.abs(t - Math.round(t)) < 1e-3
+/** On the second as far as a tenth can tell: a 29.97 fps segment of 60 frames ends at 2.002 s, and reads "00:02". */
+const isWhole = (t: number): boolean => Math.abs(t - Math.round(t)) < 0.05
 
 /** One position: whole seconds where it is on the second ("00:04"), else to the tenth ("00:04.5"). */
 export function formatTimecode(seconds: number): string {

@@ -92,7 +92,7 @@ describe('findings inside a segment', () => {
       evidence: { black_frames: 0.12 },
       parts: [part(12, 0, { black_frames: 0 }), part(13, 0.9, { black_frames: 0.5 }), part(14, 0.05, { black_frames: 0 }), part(15, 0, { black_frames: 0 })]
     })
-    expect(e.sentence).toBe('00:12–00:16: severe black or blank frames at 00:13.0–00:14.0 (50 % of the stretch).')
+    expect(e.sentence).toBe('00:12–00:16: severe black or blank frames at 00:13–00:14 (50 % of the stretch).')
     expect(e.findings[0]!.ranges).toEqual([[13, 14]])
     expect(e.findings[0]!.evidence).toEqual({ black_frames: 0.5 })
     // The time goes before the measured values, after any other bracket in the phrase.
@@ -102,7 +102,7 @@ describe('findings inside a segment', () => {
       evidence: {},
       parts: [12, 13, 14, 15].map((t) => ({ start: t, end: t + 1, severities: { banding: t === 14 ? 0.7 : 0 }, evidence: { contours: 0.04, flat: 0.8 } }))
     })
-    expect(banding.sentence).toBe('00:12–00:16: heavy banding (false contours) in smooth gradients at 00:14.0–00:15.0 (4 % contour steps).')
+    expect(banding.sentence).toBe('00:12–00:16: heavy banding (false contours) in smooth gradients at 00:14–00:15 (4 % contour steps).')
   })
 
   it('keeps the whole segment when the parts cover it, or when only the segment reaches the threshold', () => {

@@ -6,7 +6,7 @@
 import { distortionName } from '../../shared/distortions'
 import { EVIDENCE_KEYS } from '../../shared/evidence'
 import { qualityLevel } from '../../shared/quality'
-import { formatSpan, formatTime, formatTimeTenths } from '../../shared/time'
+import { formatSpan, formatTime } from '../../shared/time'
 import type { ModelManifest } from '../../shared/model-pack'
 import { poolClip } from './pooling'
 import { distortionIds, mergeRanges, peakSeverity, severityStretches, withinSegment } from '../../shared/localise'
@@ -149,9 +149,9 @@ export function explainSegment(seg: ExplainInput, labels: Record<string, string>
       const d = DESCRIBE[id]
       const keys = EVIDENCE_KEYS[id] ?? []
       const evidence = Object.fromEntries(keys.filter((k) => k in at.evidence).map((k) => [k, at.evidence[k]!]))
-      const where = at.ranges ? ` at ${at.ranges.map(([a, b]) => `${formatTimeTenths(a)}–${formatTimeTenths(b)}`).join(', ')}` : ''
+      const where = at.ranges ? ` at ${at.ranges.map(([a, b]) => formatSpan(a, b)).join(', ')}` : ''
       // The time goes before the measured values in brackets at the end ("banding (false contours) in smooth
-      // gradients at 00:13.0–00:14.0 (4 % contour steps)"), or last where there are none.
+      // gradients at 00:13.5–00:14.0 (4 % contour steps)"), or last where there are none.
       const text = d ? d.phrase(at.evidence) : (labels[id] ?? id)
       const cut = text.endsWith(')') ? text.lastIndexOf(' (') : -1
       const phrase = cut >= 0 ? `${text.slice(0, cut)}${where}${text.slice(cut)}` : `${text}${where}`

@@ -3,7 +3,7 @@
  * flags, the model's reasoning and a drawn timeline — a score strip per segment and a lane per distortion found.
  */
 import { levelWord, REPORT_THRESHOLD } from '../engine/explain'
-import { formatTime, formatTimeTenths } from '../../shared/time'
+import { formatSpan, formatTime } from '../../shared/time'
 import { distortionName } from '../../shared/distortions'
 import { distortionIds, peakSeverity, severityStretches } from '../../shared/localise'
 import type { StoredScore } from './store'
@@ -44,7 +44,7 @@ function timeline(s: StoredScore, duration: number): string {
     // Where the segments' parts place it (shared/localise.ts): the same stretches the findings and flags name.
     for (const r of s.segments.flatMap((g) => severityStretches(g, id, REPORT_THRESHOLD))) {
       if (!r.flagged) continue
-      const at = r.part === null ? `${formatTime(r.start)}–${formatTime(r.end)}` : `${formatTimeTenths(r.start)}–${formatTimeTenths(r.end)}`
+      const at = formatSpan(r.start, r.end)
       parts.push(`<rect x="${x(r.start).toFixed(1)}" y="${y}" width="${Math.max(1, x(r.end) - x(r.start) - 1).toFixed(1)}" height="${laneH}" fill="#c0392b" fill-opacity="${(0.25 + 0.75 * r.severity).toFixed(2)}"><title>${esc(`${id} ${r.severity.toFixed(2)} at ${at}`)}</title></rect>`)
     }
   })
