@@ -6,3 +6,9 @@
 export function distortionName(id: string, label?: string): string {
   return label ?? id.replace(/_/g, ' ')
 }
+
+/** Pure: the same name as a heading or list entry reads it — first letter capital ("Colour cast", "Color cast"). */
+export function distortionTitle(id: string, label?: string): string {
+  const words = distortionName(id, label)
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}

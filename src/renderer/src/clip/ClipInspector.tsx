@@ -1,6 +1,6 @@
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type ReactNode } from 'react'
 import type { ClipDetail, ClipScore, Label } from '../../../shared/contract'
-import { distortionName } from '../../../shared/distortions'
+import { distortionTitle } from '../../../shared/distortions'
 import { useApi } from '../api'
 import { errorMessage } from '../app/errors'
 import { useDistortions } from '../labels/useDistortions'
@@ -36,10 +36,6 @@ export interface ClipInspectorProps {
 
 type Scores = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; list: ClipScore[] }
 
-const fallbackLabel = (id: string): string => {
-  const words = distortionName(id)
-  return words.charAt(0).toUpperCase() + words.slice(1)
-}
 
 export const ClipInspector = forwardRef<InspectorHandle, ClipInspectorProps>(function ClipInspector(
   { clip, version, labels: givenLabels, onSelectRange, selectedRange, autoFocusWorst, aside },
@@ -120,7 +116,7 @@ export const ClipInspector = forwardRef<InspectorHandle, ClipInspectorProps>(fun
   const labels = givenLabels ?? ownLabels
 
   const labelMap = useMemo(() => new Map(distortions.map((d) => [d.id, d.label])), [distortions])
-  const distortionLabel = useCallback((id: string) => labelMap.get(id) ?? fallbackLabel(id), [labelMap])
+  const distortionLabel = useCallback((id: string) => distortionTitle(id, labelMap.get(id)), [labelMap])
 
   const seek = useCallback((t: number) => {
     const v = videoRef.current

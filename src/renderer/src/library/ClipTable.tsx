@@ -1,7 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 import type { ClipRow, SortKey } from '../../../shared/contract'
-import { distortionName } from '../../../shared/distortions'
 import { formatBytes, formatDateTime, formatDuration, formatResolution } from '../format'
 import { ScoreChip } from './ScoreChip'
 import { StatusBadge } from './StatusBadge'
@@ -45,9 +44,11 @@ interface ClipTableProps {
   active: boolean
   /** Shown instead of rows once the query is known to match nothing. */
   empty: ReactNode
+  /** A distortion's name as the active pack labels it (the Issues column). */
+  distortionLabel(id: string): string
 }
 
-export function ClipTable({ pages, resetKey, sort, direction, onSort, onOpen, active, empty }: ClipTableProps) {
+export function ClipTable({ pages, resetKey, sort, direction, onSort, onOpen, active, empty, distortionLabel }: ClipTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const gridRef = useRef<HTMLDivElement>(null)
   const [activeIndex, setActiveIndex] = useState(0)
@@ -165,6 +166,7 @@ export function ClipTable({ pages, resetKey, sort, direction, onSort, onOpen, ac
                 thumbnailBase={pages.thumbnailBase}
                 focused={item.index === activeIndex}
                 onOpen={openRow}
+                distortionLabel={distortionLabel}
               />
             ) : (
               <PlaceholderRow key={item.key} index={item.index} top={top} focused={item.index === activeIndex} />
@@ -231,12 +233,13 @@ interface RowProps {
   thumbnailBase: string
   focused: boolean
   onOpen(index: number, id: number): void
+  distortionLabel(id: string): string
 }
 
 const rowStyle = (top: number) => ({ transform: `translateY(${top}px)`, height: ROW_HEIGHT })
 
 // Memoised: while scrolling, rows already on screen keep their props and skip rendering.
-const Row = memo(function Row({ row, index, top, thumbnailBase, focused, onOpen }: RowProps) {
+const Row = memo(function Row({ row, index, top, thumbnailBase, focused, onOpen, distortionLabel }: RowProps) {
   return (
     <div
       role="row"
@@ -272,7 +275,7 @@ const Row = memo(function Row({ row, index, top, thumbnailBase, focused, onOpen 
         <ScoreChip score={row.score} error={row.status === 'ok' ? row.scoreError : null} />
       </div>
       <div role="gridcell" className="grid-cell col-issues">
-        <Issues row={row} />
+        <Issues row={row} distortionLabel={distortionLabel} />
       </div>
       <div role="gridcell" className="grid-cell col-review">
         <ReviewState row={row} />
@@ -297,9 +300,9 @@ const Row = memo(function Row({ row, index, top, thumbnailBase, focused, onOpen 
 })
 
 /** A broken or missing file first (nothing else is known about it), then the flags with their reasons. */
-function Issues({ row }: { row: ClipRow }) {
+function Issues({ row, distortionLabel }: { row: ClipRow; distortionLabel(id: string): string }) {
   if (row.status !== 'ok') return <StatusBadge status={row.status} error={row.error} />
-  const distortion = row.topDistortion ? distortionName(row.topDistortion) : null
+  const distortion = row.topDistortion ? distortionLabel(row.topDistortion) : null
   if (row.flagged) {
     const reasons = row.flags.map((f) => f.message).join('\n')
     return (

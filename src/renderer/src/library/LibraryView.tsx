@@ -7,6 +7,8 @@ import { useNotify } from '../app/Notices'
 import { useDebouncedValue } from '../app/useDebouncedValue'
 import { formatCount } from '../format'
 import { basename } from '../paths'
+import { distortionTitle } from '../../../shared/distortions'
+import { useDistortions } from '../labels/useDistortions'
 import { ClipTable } from './ClipTable'
 import { ConfirmRemove } from './ConfirmRemove'
 import { FolderPicker } from './FolderPicker'
@@ -35,7 +37,8 @@ export function LibraryView({ appInfo, version, active, onOpenClip }: LibraryVie
   const [searchText, setSearchText] = useState('')
   const search = useDebouncedValue(searchText.trim(), 200)
   const [filterState, setFilterState] = useState<LibraryFilters>(NO_FILTERS)
-  const [distortions, setDistortions] = useState<Array<{ id: string; label: string }>>([])
+  // The distortion filter and the Issues column name the active pack's distortions by their labels.
+  const distortions = useDistortions()
   const [models, setModels] = useState<Array<{ id: number; model: string }>>([])
   const [views, setViews] = useState<SavedView[]>([])
   const [savingView, setSavingView] = useState(false)
@@ -73,23 +76,6 @@ export function LibraryView({ appInfo, version, active, onOpenClip }: LibraryVie
     }
   }, [api, notify, version, reloads])
 
-  // The distortion filter offers the active pack's distortions, by their names.
-  useEffect(() => {
-    let stale = false
-    api.invoke('models.list', {}).then(
-      (packs) => {
-        if (!stale) setDistortions(packs.find((p) => p.active)?.distortions ?? [])
-      },
-      () => undefined
-    )
-    const off = api.on('settings.onDidChange', () => {
-      api.invoke('models.list', {}).then((packs) => setDistortions(packs.find((p) => p.active)?.distortions ?? []), () => undefined)
-    })
-    return () => {
-      stale = true
-      off()
-    }
-  }, [api])
 
   // A scope on a folder that has gone (removed here or elsewhere) falls back to everything.
   useEffect(() => {
@@ -206,7 +192,7 @@ export function LibraryView({ appInfo, version, active, onOpenClip }: LibraryVie
 
   const scopedFolder = scope ? (folders?.find((f) => f.id === scope.folderId) ?? null) : null
   const filtersActive = describeFilters(filters) !== ''
-  const distortionLabel = (id: string): string => distortions.find((d) => d.id === id)?.label ?? id
+  const distortionLabel = useCallback((id: string): string => distortionTitle(id, distortions.find((d) => d.id === id)?.label), [distortions])
   const noFolders = folders !== null && folders.length === 0
   const scopeTitle = scopedFolder ? [basename(scopedFolder.path), ...(scope?.dir ? scope.dir.split('/') : [])] : ['All clips']
 
@@ -274,6 +260,7 @@ export function LibraryView({ appInfo, version, active, onOpenClip }: LibraryVie
                 onSort={onSort}
                 onOpen={onOpenClip}
                 active={active}
+                distortionLabel={distortionLabel}
                 empty={
                   filtersActive ? (
                     <div className="empty-state compact">
