@@ -55,6 +55,13 @@ describe('segment explanations', () => {
     const cast = explainSegment({ ...base, severities: { color_cast: 0.7 }, evidence: { cast_cb: 0.08, cast_cr: -0.01 } })
     expect(cast.sentence).toMatch(/blue colour cast/)
     expect(cast.sentence).not.toMatch(/blacks tinted/)
+    // Both axes strong: the colour's own name, not "red-blue".
+    const mixed = (cb: number, cr: number): string => explainSegment({ ...base, severities: { color_cast: 0.7 }, evidence: { cast_cb: cb, cast_cr: cr } }).sentence
+    expect(mixed(0.031, 0.039)).toMatch(/heavy magenta colour cast/)
+    expect(mixed(-0.03, 0.03)).toMatch(/heavy orange colour cast/)
+    expect(mixed(0.03, -0.03)).toMatch(/heavy cyan colour cast/)
+    expect(mixed(-0.03, -0.03)).toMatch(/heavy yellow-green colour cast/)
+    expect(mixed(-0.05, 0.01)).toMatch(/heavy yellow colour cast/)
     const tinted = explainSegment({ ...base, severities: { color_cast: 0.7 }, evidence: { cast_cb: -0.004, cast_cr: 0.012, black_tint: 0.06, white_tint: 0.03 } })
     expect(tinted.sentence).toMatch(/red colour cast .*blacks tinted 0\.060, whites 0\.030/)
     const neutral = explainSegment({ ...base, severities: { color_cast: 0.7 }, evidence: { cast_cb: 0.004, cast_cr: 0.002, black_tint: 0.005, white_tint: 0.01 } })

@@ -64,11 +64,15 @@ const f = (v: number | undefined, d = 2): string => (v === undefined || !Number.
  *  reads the same at every resolution. */
 const MOTION_VIEW_WIDTH = 160
 
+/** Chroma offsets with both axes strong read as the colour people call them: Cr and Cb up together is magenta. */
+const MIXED_CASTS: Readonly<Record<string, string>> = { 'red-blue': 'magenta', 'red-yellow': 'orange', 'green-blue': 'cyan', 'green-yellow': 'yellow-green' }
+
 function castDirection(cb: number, cr: number): string {
   const parts: string[] = []
   if (Math.abs(cr) >= Math.abs(cb) * 0.5) parts.push(cr > 0 ? 'red' : 'green')
   if (Math.abs(cb) >= Math.abs(cr) * 0.5) parts.push(cb > 0 ? 'blue' : 'yellow')
-  return parts.join('-')
+  const name = parts.join('-')
+  return MIXED_CASTS[name] ?? name
 }
 
 interface Describer {
