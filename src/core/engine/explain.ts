@@ -5,7 +5,7 @@
  */
 import { distortionName } from '../../shared/distortions'
 import { EVIDENCE_KEYS } from '../../shared/evidence'
-import { qualityLevel } from '../../shared/quality'
+import { LEVEL_BANDS, qualityLevel } from '../../shared/quality'
 import { formatSpan, formatTime } from '../../shared/time'
 import type { ModelManifest } from '../../shared/model-pack'
 import { poolClip } from './pooling'
@@ -170,8 +170,8 @@ export function explainSegment(seg: ExplainInput, labels: Record<string, string>
   return { findings, sentence }
 }
 
-/** Where "good" starts (shared/quality.ts): a segment below it with no finding says what it does read, however weakly. */
-const GOOD_SCORE = 3.5
+/** Where "good" starts: a segment below it with no finding says what it does read, however weakly. */
+const GOOD_SCORE = LEVEL_BANDS.good.min
 /** Severities under this are not even worth quoting as weak signs. */
 const WEAK_SIGN = 0.1
 
