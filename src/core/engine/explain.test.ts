@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { EVIDENCE_KEYS } from '../../shared/evidence'
 import { clipSummary, explainSegment, levelWord, strengthOf, type ExplainInput } from './explain'
 
 const base = { start: 12, end: 16, score: 2.1, temporalValid: true }
@@ -77,7 +78,8 @@ describe('segment explanations', () => {
 describe('phrases', () => {
   it('read as English after every strength word: noun phrases, no article, no bare participle', () => {
     const evidence = { luma: 0.1, clipped_low: 0.3, clipped_high: 0.05, cast_cb: 0.05, cast_cr: 0.02, saturation: 0.02, repeated_frames: 0.5, black_frames: 0.5, shake: 0.4 }
-    const ids = ['blur', 'noise', 'blocking', 'banding', 'underexposure', 'overexposure', 'low_contrast', 'color_cast', 'saturation', 'interlacing', 'freeze', 'stutter', 'flicker', 'shake', 'black']
+    const ids = Object.keys(EVIDENCE_KEYS)
+    expect(ids).toHaveLength(15)
     for (const id of ids) {
       for (const severity of [0.35, 0.5, 0.7, 0.9]) {
         const { findings, sentence } = explainSegment({ ...base, severities: { [id]: severity }, evidence })

@@ -139,9 +139,13 @@ function locate(seg: ExplainInput, id: string): { severity: number; evidence: Re
   return { severity, evidence: (strongest.part !== null ? seg.parts?.[strongest.part]?.evidence : undefined) ?? seg.evidence, ranges }
 }
 
+/** The distortions a segment can speak of: motion ones only where there were frames enough to measure motion. */
+function speakable(seg: ExplainInput): string[] {
+  return distortionIds([seg]).filter((id) => seg.temporalValid || !TEMPORAL.has(id))
+}
+
 export function explainSegment(seg: ExplainInput, labels: Record<string, string> = {}): SegmentExplanation {
-  const findings: Finding[] = distortionIds([seg])
-    .filter((id) => seg.temporalValid || !TEMPORAL.has(id))
+  const findings: Finding[] = speakable(seg)
     .map((id) => [id, locate(seg, id)] as const)
     .filter((x): x is readonly [string, NonNullable<ReturnType<typeof locate>>] => x[1] !== null)
     .filter(([id, at]) => DESCRIBE[id]?.supports?.(at.evidence) ?? true)
@@ -180,8 +184,7 @@ const WEAK_SIGN = 0.1
  * the model gave, under the reporting threshold, are what it has to say — quoted as the numbers they are.
  */
 function weakSigns(seg: ExplainInput, labels: Record<string, string>): string {
-  const signs = distortionIds([seg])
-    .filter((id) => seg.temporalValid || !TEMPORAL.has(id))
+  const signs = speakable(seg)
     .map((id) => [id, peakSeverity(seg, id)] as const)
     .filter(([, v]) => v >= WEAK_SIGN)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
