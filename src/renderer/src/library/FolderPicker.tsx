@@ -55,6 +55,10 @@ export function FolderPicker({ startPath, onCancel, onAdd, title = 'Choose a fol
 
   const go = (path: string): void => {
     setAddError(null)
+    // Loading from this very render on, not only from the effect's: in between, "Add this folder" was still
+    // enabled on the folder being left, so a quick click after Go could add that one (the home folder, in an e2e
+    // run on a loaded machine where no clip appeared and every later step timed out).
+    setLoading(true)
     setTarget({ path })
   }
 
