@@ -70,9 +70,12 @@ describe('sampler maths', () => {
     expect(graph).toContain('scale=160:90')
     // A plain RGB view: the whole frame, area-scaled and converted (planar) in one step.
     expect(graph).toContain('[v1]scale=160:90:flags=area,format=gbrp[out1]')
-    // One that asks for fast scaling, of a 720p frame: from one field, scaled in YUV, converted small.
+    // One that asks for fast scaling, of a 720p frame (8× the view's height): from every 4th row, scaled in YUV, converted small.
     const fast = samplerFilter({ width: 1280, height: 720, fps: 50 }, views.map((v) => (v.kind === 'resize' ? { ...v, scaling: 'fast' as const } : v)), 2).graph
-    expect(fast).toContain('[v1]field=top,scale=160:90:flags=area,format=yuv420p,scale=160:90,format=gbrp[out1]')
+    expect(fast).toContain('[v1]field=top,field=top,scale=160:90:flags=area,format=yuv420p,scale=160:90,format=gbrp[out1]')
+    // Every 4th row only from 8× the height, every other row from 4×: the area filter still has ≥ 2 rows per output row.
+    expect(stretchChain(1080, 90, 160, 'rgb', true)).toBe('field=top,field=top,scale=160:90:flags=area,format=yuv420p,scale=160:90')
+    expect(stretchChain(719, 90, 160, 'rgb', true)).toBe('field=top,scale=160:90:flags=area,format=yuv420p,scale=160:90')
     expect(stretchChain(300, 90, 160, 'rgb', true)).toBe('scale=160:90:flags=area,format=yuv420p,scale=160:90')
     expect(stretchChain(1080, 288, 512, 'gray', true)).toBe('scale=512:288:flags=area')
     expect(stretchChain(2160, 288, 512, 'gray', true)).toBe('field=top,scale=512:288:flags=area')

@@ -88,6 +88,23 @@ describe('measurement graph', () => {
     expect(m['detail']).toBeLessThan(clean['detail']!)
   })
 
+  it('reads a sharp subject on a soft background as sharp, not as partly blurred', async () => {
+    // Four of the sixteen patches (the mosaic's top-left quarter) hold a sharp fine pattern; the rest is a smooth
+    // shading that no patch-level blur measure can tell from a blurred edge. Averaged patch by patch (the measure
+    // before pack 1.6.0) that frame read about 0.6 blurred; over the frame's edges it reads sharp.
+    const subject = (t: number): Frame => (x, y) =>
+      x < 128 && y < 128 ? 40 + (((x + t) >> 2) + (y >> 2)) % 2 * 160 : 128 + 100 * Math.sin((x + y + t) / 70)
+    const m = await measure({ frag: frames(6, subject) })
+    expect(m['blur']).toBeLessThan(0.3)
+    // The same frame blurred all over loses its edges everywhere, and reads blurred.
+    const box = (t: number): Frame => (x, y) => {
+      let sum = 0
+      for (let dy = -3; dy <= 3; dy++) for (let dx = -3; dx <= 3; dx++) sum += subject(t)(x + dx, y + dy)
+      return sum / 49
+    }
+    expect((await measure({ frag: frames(6, box) }))['blur']).toBeGreaterThan(m['blur']! + 0.2)
+  })
+
   it('measures noise σ on the 0–255 scale', async () => {
     const r = rng(7)
     const smooth = (t: number): Frame => (x, y) => 90 + x * 0.2 + y * 0.1 + t

@@ -158,11 +158,15 @@ export function buildMeasureModel(): Uint8Array {
     const padded = g.node('Pad', [patches, g.int64s(axis === 3 ? [0, 0, 0, 4, 0, 0, 0, 4] : [0, 0, 4, 0, 0, 0, 4, 0])], { mode: attr.string('edge') })
     return mul(g, abs(sub(g, slice(g, padded, [9], [PATCH + 8], [axis]), slice(g, padded, [0], [PATCH - 1], [axis]))), c(1 / 9))
   }
-  const lossH = sumAll(g.node('Relu', [sub(g, adh, boxStep(3))]))
-  const lossV = sumAll(g.node('Relu', [sub(g, adv, boxStep(2))]))
-  const blurH = sub(g, c(1), safeDiv(lossH, sumH, 1e-6))
-  const blurV = sub(g, c(1), safeDiv(lossV, sumV, 1e-6))
-  const blur = perFrame(g.node('Max', [blurH, blurV]))
+  // Over the whole frame (sums over its patches, as Crété-Roffet define it on a whole picture), not a mean of
+  // per-patch ratios: a smooth patch — bokeh, sky, a soft gradient — has almost no edge to lose and then counts for
+  // almost nothing, instead of reading as a fully blurred sixteenth of the frame. A photo with a sharp subject on a
+  // soft background is not blurred; a picture blurred all over loses edge everywhere.
+  const lossH = perFrame(sumAll(g.node('Relu', [sub(g, adh, boxStep(3))])))
+  const lossV = perFrame(sumAll(g.node('Relu', [sub(g, adv, boxStep(2))])))
+  const blurH = sub(g, c(1), safeDiv(lossH, perFrame(sumH), 1e-6))
+  const blurV = sub(g, c(1), safeDiv(lossV, perFrame(sumV), 1e-6))
+  const blur = g.node('Max', [blurH, blurV])
   const pairs = (PATCH - 1) * PATCH
   const detail = perFrame(mul(g, add(g, sumH, sumV), c(255 / 2 / pairs)))
 

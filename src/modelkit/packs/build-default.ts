@@ -36,7 +36,7 @@ import { trainHead, type Sample } from '../head/train'
 import { DEFAULT_SHIFT } from '../head/calibrate'
 import { measurementPipelineId } from './pipeline-id'
 
-export const PACK_VERSION = '1.5.0'
+export const PACK_VERSION = '1.6.0'
 const ROOT = resolve(__dirname, '..', '..', '..')
 const INPUTS = [...MEASUREMENTS.map((m) => m.name), 'brisque']
 

@@ -122,8 +122,8 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
       levels: ['bad', 'poor', 'fair', 'good', 'excellent'],
       calibration:
         '5 = no added distortion; each distortion costs up to a documented maximum (e.g. severe blocking −3.4, black frames −3.8), combined over distortions. ' +
-        'Not calibrated to mean opinion scores: on four real UGC clips with MOS 3.24–3.46 (KoNViD-1k, LSVQ) version 1.5.0 gives 4.14, 4.30, 2.71 and 3.41 ' +
-        '(1.4.1 gave 4.18, 4.27, 2.72 and 4.23; 1.3.1 3.73, 4.08, 2.60 and 3.72): it reads real footage with no clear defect as good, higher than people did.'
+        'Not calibrated to mean opinion scores: on four real UGC clips with MOS 3.24–3.46 (KoNViD-1k, LSVQ) version 1.6.0 gives 3.64, 4.15, 3.03 and 3.88 ' +
+        '(1.5.0 gave 4.14, 4.30, 2.71 and 3.41; 1.3.1 3.73, 4.08, 2.60 and 3.72): it still tends to read real footage with no clear defect as good, higher than people did.'
     },
     distortions: DISTORTION_IDS.map((id) => ({ id, label: DISTORTION_LABELS[id]![0], description: DISTORTION_LABELS[id]![1] }))
   }
