@@ -79,7 +79,8 @@ export function FolderPicker({ startPath, onCancel, onAdd, title = 'Choose a fol
   }
 
   const error = browseError ?? listing?.error ?? null
-  const canAdd = listing !== null && listing.error === null && !loading && !adding
+  // Not after a failed browse either: the listing shown would still be the folder being left.
+  const canAdd = listing !== null && listing.error === null && browseError === null && !loading && !adding
 
   return (
     <Modal label={title} className="picker" onClose={onCancel}>
