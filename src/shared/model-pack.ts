@@ -52,8 +52,9 @@ export const ResizeView = ViewBase.extend({
   /**
    * How a 'stretch' view is scaled down. Absent or 'area': an area average of the whole frame, converted to the
    * view's pixel format at full size (what models trained on plainly resized frames expect). 'fast': from one field
-   * when the frame is at least four times the view's height, scaled in the source's YUV, converted at the small size
-   * — about half the work for a small view of a large frame, for packs built on it (engine/sampler.ts stretchChain).
+   * when the frame is at least four times the view's height (every 4th row from eight times: still ≥ 2 rows per
+   * output row), scaled in the source's YUV, converted at the small size — about half the work for a small view of
+   * a large frame, for packs built on it (engine/sampler.ts stretchChain).
    */
   scaling: z.enum(['area', 'fast']).optional()
 })

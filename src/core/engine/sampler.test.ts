@@ -79,6 +79,8 @@ describe('sampler maths', () => {
     expect(stretchChain(300, 90, 160, 'rgb', true)).toBe('scale=160:90:flags=area,format=yuv420p,scale=160:90')
     expect(stretchChain(1080, 288, 512, 'gray', true)).toBe('scale=512:288:flags=area')
     expect(stretchChain(2160, 288, 512, 'gray', true)).toBe('field=top,scale=512:288:flags=area')
+    // The still of a portrait 4K frame (3840 rows ≥ 8 × 288): every 4th row, like the global view of 720p and up.
+    expect(stretchChain(3840, 288, 512, 'gray', true)).toBe('field=top,field=top,scale=512:288:flags=area')
     expect(stretchChain(2160, 288, 512, 'gray')).toBe('scale=512:288:flags=area')
     // A 16×16 clip is scaled up until the 256×256 mosaic fits.
     expect(samplerFilter({ width: 16, height: 16, fps: 25 }, views, 1).graph).toContain('scale=256:256')
