@@ -1,9 +1,8 @@
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type ReactNode } from 'react'
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState, type ReactNode } from 'react'
 import type { ClipDetail, ClipScore, Label } from '../../../shared/contract'
-import { distortionTitle } from '../../../shared/distortions'
 import { useApi } from '../api'
 import { errorMessage } from '../app/errors'
-import { useDistortions } from '../labels/useDistortions'
+import { useDistortionNames } from '../labels/useDistortions'
 import { ExplanationCard } from './ExplanationCard'
 import { Player } from './Player'
 import { Timeline } from './timeline/Timeline'
@@ -36,7 +35,6 @@ export interface ClipInspectorProps {
 
 type Scores = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; list: ClipScore[] }
 
-
 export const ClipInspector = forwardRef<InspectorHandle, ClipInspectorProps>(function ClipInspector(
   { clip, version, labels: givenLabels, onSelectRange, selectedRange, autoFocusWorst, aside },
   ref
@@ -52,7 +50,7 @@ export const ClipInspector = forwardRef<InspectorHandle, ClipInspectorProps>(fun
   const [scoring, setScoring] = useState<{ state: 'idle' | 'starting' | 'queued' } | { state: 'error'; message: string }>({ state: 'idle' })
   const rangeEnd = useRef<number | null>(null)
   const focusedFor = useRef<number | null>(null)
-  const distortions = useDistortions()
+  const { title: distortionLabel } = useDistortionNames()
 
   const [forId, setForId] = useState(clip.id)
   if (forId !== clip.id) {
@@ -114,9 +112,6 @@ export const ClipInspector = forwardRef<InspectorHandle, ClipInspectorProps>(fun
   const compare = compareId !== null ? (list.find((s) => s.id === compareId) ?? null) : null
   const duration = clip.duration ?? segments.at(-1)?.end ?? 0
   const labels = givenLabels ?? ownLabels
-
-  const labelMap = useMemo(() => new Map(distortions.map((d) => [d.id, d.label])), [distortions])
-  const distortionLabel = useCallback((id: string) => distortionTitle(id, labelMap.get(id)), [labelMap])
 
   const seek = useCallback((t: number) => {
     const v = videoRef.current

@@ -1,8 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
-import { distortionName } from '../../../shared/distortions'
 import { formatDateTime, formatTimeRange } from '../format'
 import { describeLabel } from './describe'
-import { useDistortions } from './useDistortions'
+import { useDistortionNames } from './useDistortions'
 import './labels.css'
 import type { LabelEditor } from './useLabelEditor'
 
@@ -24,7 +23,7 @@ interface LabelPanelProps {
 }
 
 export function LabelPanel({ editor, model, range, onClearRange, onVerdict, focusTag, focusComment, onSeek, onUndo }: LabelPanelProps) {
-  const distortions = useDistortions()
+  const { distortions, name: label } = useDistortionNames()
   const [distortion, setDistortion] = useState('')
   const [comment, setComment] = useState('')
   const tagRef = useRef<HTMLSelectElement>(null)
@@ -32,7 +31,6 @@ export function LabelPanel({ editor, model, range, onClearRange, onVerdict, focu
   const labels = editor.labels ?? []
   const verdict = labels.find((l) => l.kind === 'verdict')?.verdict ?? null
   const clipScore = labels.find((l) => l.kind === 'score' && l.start === null)?.score ?? null
-  const label = (id: string): string => distortionName(id, distortions.find((d) => d.id === id)?.label)
 
   useEffect(() => {
     if (focusTag) tagRef.current?.focus()

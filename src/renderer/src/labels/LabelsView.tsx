@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { LabelFormat, LabelKind, LabelRow } from '../../../shared/contract'
-import { distortionName } from '../../../shared/distortions'
 import { useApi } from '../api'
 import { errorMessage } from '../app/errors'
 import { Modal } from '../app/Modal'
@@ -8,7 +7,7 @@ import { useNotify } from '../app/Notices'
 import { useDebouncedValue } from '../app/useDebouncedValue'
 import { formatCount, formatDateTime, formatTimeRange } from '../format'
 import { describeLabel, formatOfFile } from './describe'
-import { useDistortions } from './useDistortions'
+import { useDistortionNames } from './useDistortions'
 import './labels.css'
 import './labels-page.css'
 
@@ -25,7 +24,7 @@ const KIND_OPTIONS: ReadonlyArray<{ value: LabelKind | ''; label: string }> = [
 export function LabelsView({ version }: { version: number }) {
   const api = useApi()
   const notify = useNotify()
-  const distortions = useDistortions()
+  const { distortions, name: label } = useDistortionNames()
   const [kind, setKind] = useState<LabelKind | ''>('')
   const [searchText, setSearchText] = useState('')
   const search = useDebouncedValue(searchText.trim(), 200)
@@ -36,7 +35,6 @@ export function LabelsView({ version }: { version: number }) {
   const [importing, setImporting] = useState<{ name: string; text: string; format: LabelFormat } | null>(null)
   const [exportFormat, setExportFormat] = useState<LabelFormat>('csv')
   const fileRef = useRef<HTMLInputElement>(null)
-  const label = (id: string): string => distortionName(id, distortions.find((d) => d.id === id)?.label)
 
   const load = useCallback(() => {
     api.invoke('labels.list', { ...(kind ? { kind } : {}), ...(search ? { search } : {}), limit: Math.min(1000, limit) }).then(

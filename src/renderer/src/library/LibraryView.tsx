@@ -7,8 +7,7 @@ import { useNotify } from '../app/Notices'
 import { useDebouncedValue } from '../app/useDebouncedValue'
 import { formatCount } from '../format'
 import { basename } from '../paths'
-import { distortionTitle } from '../../../shared/distortions'
-import { useDistortions } from '../labels/useDistortions'
+import { useDistortionNames } from '../labels/useDistortions'
 import { ClipTable } from './ClipTable'
 import { ConfirmRemove } from './ConfirmRemove'
 import { FolderPicker } from './FolderPicker'
@@ -38,7 +37,7 @@ export function LibraryView({ appInfo, version, active, onOpenClip }: LibraryVie
   const search = useDebouncedValue(searchText.trim(), 200)
   const [filterState, setFilterState] = useState<LibraryFilters>(NO_FILTERS)
   // The distortion filter and the Issues column name the active pack's distortions by their labels.
-  const distortions = useDistortions()
+  const { distortions, title: distortionLabel } = useDistortionNames()
   const [models, setModels] = useState<Array<{ id: number; model: string }>>([])
   const [views, setViews] = useState<SavedView[]>([])
   const [savingView, setSavingView] = useState(false)
@@ -75,7 +74,6 @@ export function LibraryView({ appInfo, version, active, onOpenClip }: LibraryVie
       stale = true
     }
   }, [api, notify, version, reloads])
-
 
   // A scope on a folder that has gone (removed here or elsewhere) falls back to everything.
   useEffect(() => {
@@ -192,7 +190,6 @@ export function LibraryView({ appInfo, version, active, onOpenClip }: LibraryVie
 
   const scopedFolder = scope ? (folders?.find((f) => f.id === scope.folderId) ?? null) : null
   const filtersActive = describeFilters(filters) !== ''
-  const distortionLabel = useCallback((id: string): string => distortionTitle(id, distortions.find((d) => d.id === id)?.label), [distortions])
   const noFolders = folders !== null && folders.length === 0
   const scopeTitle = scopedFolder ? [basename(scopedFolder.path), ...(scope?.dir ? scope.dir.split('/') : [])] : ['All clips']
 
