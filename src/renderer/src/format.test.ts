@@ -193,11 +193,11 @@ describe('colour descriptions', () => {
 
 describe('clock times', () => {
   it('write positions and ranges like the explanations do', async () => {
-    const { formatTimecode, formatTimeRange } = await import('./format')
+    const { formatTimecode, formatSpan } = await import('./format')
     expect(formatTimecode(0)).toBe('00:00')
     expect(formatTimecode(65.4)).toBe('01:05.4')
     expect(formatTimecode(3723)).toBe('1:02:03')
-    expect(formatTimeRange(4, 8)).toBe('00:04–00:08')
-    expect(formatTimeRange(4, 5.5)).toBe('00:04.0–00:05.5')
+    expect(formatSpan(4, 8)).toBe('00:04–00:08')
+    expect(formatSpan(4, 5.5)).toBe('00:04.0–00:05.5')
   })
 })

@@ -175,5 +175,4 @@ export function describeInterlaced(interlaced: boolean | null | undefined): stri
 }
 
 /** Positions and stretches of a clip are written as the explanations write them (shared/time.ts). */
-export { formatTimecode } from '../../shared/time'
-export { formatSpan as formatTimeRange } from '../../shared/time'
+export { formatSpan, formatTimecode } from '../../shared/time'

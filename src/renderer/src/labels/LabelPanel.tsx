@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
-import { formatDateTime, formatTimeRange } from '../format'
+import { formatDateTime, formatSpan } from '../format'
 import { describeLabel } from './describe'
 import { useDistortionNames } from './useDistortions'
 import './labels.css'
@@ -94,7 +94,7 @@ export function LabelPanel({ editor, model, range, onClearRange, onVerdict, focu
         <p className="muted small">
           {range ? (
             <>
-              On {formatTimeRange(range.start, range.end)}{' '}
+              On {formatSpan(range.start, range.end)}{' '}
               <button type="button" className="link-button" onClick={onClearRange}>
                 clear
               </button>
@@ -134,7 +134,7 @@ export function LabelPanel({ editor, model, range, onClearRange, onVerdict, focu
           aria-label="Comment"
           rows={2}
           maxLength={4000}
-          placeholder={range ? `About ${formatTimeRange(range.start, range.end)}…` : 'About the whole clip…'}
+          placeholder={range ? `About ${formatSpan(range.start, range.end)}…` : 'About the whole clip…'}
           value={comment}
           onChange={(e) => setComment(e.target.value)}
           onKeyDown={(e) => {

@@ -5,7 +5,7 @@ import { errorMessage } from '../app/errors'
 import { Modal } from '../app/Modal'
 import { useNotify } from '../app/Notices'
 import { useDebouncedValue } from '../app/useDebouncedValue'
-import { formatCount, formatDateTime, formatTimeRange } from '../format'
+import { formatCount, formatDateTime, formatSpan } from '../format'
 import { describeLabel, formatOfFile } from './describe'
 import { useDistortionNames } from './useDistortions'
 import './labels.css'
@@ -196,7 +196,7 @@ export function LabelsView({ version }: { version: number }) {
                     {r.relDir && <span className="muted small"> {r.relDir}</span>}
                   </td>
                   <td>{describeLabel({ ...r, start: null, end: null }, label)}</td>
-                  <td className="numeric">{r.start !== null && r.end !== null ? formatTimeRange(r.start, r.end) : 'whole clip'}</td>
+                  <td className="numeric">{r.start !== null && r.end !== null ? formatSpan(r.start, r.end) : 'whole clip'}</td>
                   <td className="muted">{r.model ?? '—'}</td>
                   <td className="muted">{r.source}</td>
                   <td className="muted">{formatDateTime(r.updatedAt)}</td>

@@ -1,9 +1,9 @@
 import type { Label, LabelFormat } from '../../../shared/contract'
-import { formatTimeRange } from '../format'
+import { formatSpan } from '../format'
 
 /** Pure: one line a reviewer reads for a label ("Score 3.50", "Noise 00:04–00:08", "Rejected"). */
 export function describeLabel(l: Pick<Label, 'kind' | 'score' | 'verdict' | 'distortion' | 'start' | 'end' | 'comment'>, distortionLabel: (id: string) => string = (id) => id): string {
-  const where = l.start !== null && l.end !== null ? ` ${formatTimeRange(l.start, l.end)}` : ''
+  const where = l.start !== null && l.end !== null ? ` ${formatSpan(l.start, l.end)}` : ''
   switch (l.kind) {
     case 'score':
       return `Score ${l.score?.toFixed(2) ?? '?'}${where}`

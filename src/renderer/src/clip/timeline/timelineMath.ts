@@ -3,7 +3,7 @@
  * seconds ({start, span}); the lane's pixel width maps it linearly. Zoom and pan only ever produce clamped views, so
  * the component never has to repair one.
  */
-import { formatTimecode, formatTimeRange } from '../../format'
+import { formatTimecode, formatSpan } from '../../format'
 
 export interface TimeView {
   /** First visible second. */
@@ -193,5 +193,5 @@ export function thumbSlots(view: TimeView, width: number, thumbWidth: number, fr
 /** One way to write times and ranges across the app (format.ts); the timeline takes its ranges as objects. */
 export { formatTimecode }
 export function formatRange(r: TimeRange): string {
-  return formatTimeRange(r.start, r.end)
+  return formatSpan(r.start, r.end)
 }
