@@ -17,6 +17,7 @@ import {
   segmentIndexAt,
   startFromThumb,
   thumbSlots,
+  tickLabelFitsRight,
   ticks,
   timeToX,
   xToClipTime,
@@ -225,11 +226,14 @@ export function Timeline(props: TimelineProps) {
     const { x, box, visible } = geometry(view, width)
     const laneBody = (key: string): ReactNode => {
       if (key === 'ruler')
-        return ticks(view, width, 72).map((t) => (
-          <span key={t} className="tl-tick" style={{ left: x(t) }}>
-            {formatTimecode(t)}
-          </span>
-        ))
+        return ticks(view, width, 72).map((t) => {
+          const label = formatTimecode(t)
+          return (
+            <span key={t} className={tickLabelFitsRight(x(t), label, width) ? 'tl-tick' : 'tl-tick tl-tick-end'} style={{ left: x(t) }}>
+              {label}
+            </span>
+          )
+        })
       if (key === 'thumbs')
         return stripOk
           ? thumbSlots(view, width, THUMB_W, STRIP_FRAMES, duration).map((s) => (

@@ -12,6 +12,7 @@ import {
   segmentIndexAt,
   startFromThumb,
   thumbSlots,
+  tickLabelFitsRight,
   tickStep,
   ticks,
   timeToX,
@@ -99,6 +100,17 @@ describe('ticks', () => {
   it('lists ticks inside the view without float drift', () => {
     expect(ticks({ start: 0, span: 60 }, 600)).toEqual([0, 10, 20, 30, 40, 50, 60])
     expect(ticks({ start: 0.3, span: 1.5 }, 600)).toEqual([0.4, 0.6, 0.8, 1, 1.2, 1.4, 1.6, 1.8])
+  })
+
+  it('puts the label of a tick at the right edge of the lane on the left of its line', () => {
+    // The fitted view's last tick is the clip's end, at the very edge: its label has no room on the right.
+    const v = fitView(8)
+    const last = ticks(v, 788, 72).at(-1)!
+    expect(last).toBe(8)
+    expect(tickLabelFitsRight(timeToX(last, v, 788), formatTimecode(last), 788)).toBe(false)
+    expect(tickLabelFitsRight(timeToX(7, v, 788), formatTimecode(7), 788)).toBe(true)
+    expect(tickLabelFitsRight(760, '00:08', 788)).toBe(false)
+    expect(tickLabelFitsRight(740, '00:08', 788)).toBe(true)
   })
 })
 

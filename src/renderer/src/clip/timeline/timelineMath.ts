@@ -104,6 +104,15 @@ export function ticks(view: TimeView, width: number, minPx = 64): number[] {
 }
 
 /**
+ * Whether a tick's label fits to the right of its line inside a lane `width` pixels wide. The ruler's labels are
+ * 10 px monospace (about 6.5 px a character) after 4 px of padding; one that would run past the edge (the clip's
+ * end tick, in a fitted view) is drawn on the left of its line instead of being cut off.
+ */
+export function tickLabelFitsRight(x: number, label: string, width: number, charPx = 6.5, padPx = 6): boolean {
+  return x + padPx + label.length * charPx <= width
+}
+
+/**
  * Index of the segment containing `t` (segments sorted, contiguous or not): start ≤ t < end, the last one including
  * its end so the final frame still has a segment. −1 in a gap or outside.
  */
