@@ -8,7 +8,7 @@ export const EVIDENCE_KEYS: Readonly<Record<string, readonly string[]>> = {
   noise: ['noise'],
   blocking: ['blocking', 'motion'],
   banding: ['contours', 'flat'],
-  underexposure: ['luma', 'clipped_low'],
+  underexposure: ['luma', 'clipped_low', 'clipped_high'],
   overexposure: ['luma', 'clipped_high'],
   low_contrast: ['contrast'],
   color_cast: ['cast_cb', 'cast_cr', 'black_tint', 'white_tint'],

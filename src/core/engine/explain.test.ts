@@ -67,6 +67,14 @@ describe('segment explanations', () => {
     expect(tinted.sentence).toMatch(/red colour cast .*blacks tinted 0\.060, whites 0\.030/)
     const neutral = explainSegment({ ...base, severities: { color_cast: 0.7 }, evidence: { cast_cb: 0.004, cast_cr: 0.002, black_tint: 0.005, white_tint: 0.01 } })
     expect(neutral.findings).toHaveLength(0)
+    // A dark picture whose lights still reach white is said to be possibly dark by design (a night scene).
+    const night = explainSegment({ ...base, severities: { underexposure: 0.4 }, evidence: { luma: 0.12, clipped_low: 0.53, clipped_high: 0.0037 } })
+    expect(night.sentence).toBe(
+      '00:12–00:16: slight underexposure, shadows crushed (mean luma 0.12, 53 % near black; yet lights reach white in 0.4 % of the picture — a night or low-key scene can be dark by design).'
+    )
+    expect(night.findings[0]!.evidence).toEqual({ luma: 0.12, clipped_low: 0.53, clipped_high: 0.0037 })
+    const gainDown = explainSegment({ ...base, severities: { underexposure: 0.4 }, evidence: { luma: 0.12, clipped_low: 0.53, clipped_high: 0.0008 } })
+    expect(gainDown.sentence).toBe('00:12–00:16: slight underexposure, shadows crushed (mean luma 0.12, 53 % near black).')
     // Shake is measured in pixels of a 160-px-wide view: quoted as a share of the picture's width, not as "0.3 px".
     const shake = explainSegment({ ...base, severities: { shake: 0.8 }, evidence: { shake: 0.3, pan: 0.1 } })
     expect(shake.sentence).toMatch(/heavy camera shake \(jitter 0\.19 % of the picture width per frame\)/)

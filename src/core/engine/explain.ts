@@ -58,6 +58,11 @@ export function levelWord(score: number): string {
 }
 
 const pct = (v: number | undefined): string => `${Math.round((v ?? 0) * 100)} %`
+/** Shares under 1 % keep a decimal: "0.4 %", not "0 %". */
+const finePct = (v: number | undefined): string => ((v ?? 0) < 0.01 ? `${((v ?? 0) * 100).toFixed(1)} %` : pct(v))
+/** Share of the picture near white (clipped_high) from which a dark picture is said to have lights in it: 0.1 %, 14
+ *  pixels of the 160×90 view. Few, but lowered exposure leaves none (0 in every underexposed training segment). */
+const LIT_SHARE = 0.001
 const f = (v: number | undefined, d = 2): string => (v === undefined || !Number.isFinite(v) ? '?' : v.toFixed(d))
 /** Global motion (shake, pan) is measured in pixels of the default pack's 160-pixel-wide global view
  *  (modelkit/measure/graph.ts GLOBAL_W): "0.3 px" there is about 2.4 px of a 1280-wide picture. A share of the width
@@ -95,7 +100,12 @@ const DESCRIBE: Record<string, Describer> = {
   },
   banding: { phrase: (e) => `banding (false contours) in smooth gradients (${pct(e['contours'])} contour steps)` },
   underexposure: {
-    phrase: (e) => `underexposure, shadows crushed (mean luma ${f(e['luma'])}, ${pct(e['clipped_low'])} near black)`,
+    // Lowered exposure lowers the whites with everything else: no underexposed training segment (level 2 and up) has a
+    // pixel near white. A dark picture whose lights still reach white — street lamps, fireworks, a stage — is more
+    // likely a night or low-key scene than a badly exposed one, and the sentence says so with the share it measured.
+    phrase: (e) =>
+      `underexposure, shadows crushed (mean luma ${f(e['luma'])}, ${pct(e['clipped_low'])} near black` +
+      `${(e['clipped_high'] ?? 0) >= LIT_SHARE ? `; yet lights reach white in ${finePct(e['clipped_high'])} of the picture — a night or low-key scene can be dark by design` : ''})`,
     supports: (e) => (e['luma'] ?? 1) < 0.4 || (e['clipped_low'] ?? 0) > 0.05
   },
   overexposure: {
