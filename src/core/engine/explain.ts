@@ -100,7 +100,7 @@ const DESCRIBE: Record<string, Describer> = {
   },
   banding: { phrase: (e) => `banding (false contours) in smooth gradients (${pct(e['contours'])} contour steps)` },
   underexposure: {
-    // Lowered exposure lowers the whites with everything else: no underexposed training segment (level 2 and up) has a
+    // Lowered exposure lowers the whites with everything else: no underexposed training segment (189, levels 1–4) has a
     // pixel near white. A dark picture whose lights still reach white — street lamps, fireworks, a stage — is more
     // likely a night or low-key scene than a badly exposed one, and the sentence says so with the share it measured.
     phrase: (e) =>
