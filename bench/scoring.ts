@@ -16,7 +16,8 @@ import { OrtEngine } from '../src/core/engine/ort'
 import { loadPack } from '../src/core/engine/pack'
 import { FAST_WINDOW_SECONDS } from '../src/core/engine/analyze'
 import { locateFfmpeg } from '../src/core/media/locate'
-import { listKeyframes } from '../src/core/media/probe'
+import { listKeyframes, probeFile } from '../src/core/media/probe'
+import { sourceGeometry } from '../src/core/engine/sampler'
 import { detectHwDecode } from '../src/core/media/hwaccel'
 import { killWhen } from '../src/core/testing/child-events'
 import type { BenchLine } from './library'
@@ -81,9 +82,9 @@ export async function benchScoring(): Promise<BenchLine[]> {
   try {
     // As the app runs it: model calls on their own thread.
     const pack = await loadPack(builtinPackDir(), new OrtEngine('auto', undefined, { thread: true }))
-    const files: Array<[string, string, number, number, number]> = [
-      ['1080p H.264', join(dir, 'hd.mp4'), 1920, 1080, 20],
-      ['4K HEVC', join(dir, 'uhd.mkv'), 3840, 2160, 8]
+    const files: Array<[string, string, number]> = [
+      ['1080p H.264', join(dir, 'hd.mp4'), 20],
+      ['4K HEVC', join(dir, 'uhd.mkv'), 8]
     ]
     // A keyframe a second, as cameras and streaming encoders make them.
     make(files[0]![1], '1920x1080', 20, ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-g', '30'])
@@ -103,8 +104,9 @@ export async function benchScoring(): Promise<BenchLine[]> {
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
     const range = (xs: number[]): string => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`
     const rounds = Number(process.env['VQA_BENCH_ROUNDS'] ?? 3)
-    for (const [label, file, w, h, seconds] of files) {
-      const geometry = { width: w, height: h, fps: 30 }
+    for (const [label, file, seconds] of files) {
+      // As the app measures a catalogued clip: from what ffprobe says of it (size, rate, HDR, luma range).
+      const geometry = sourceGeometry(await probeFile(ffprobe, file))
       const keyframes = await listKeyframes(ffprobe, file)
       // Decode-only, full and fast in turn, a few rounds: this machine's timings wander by 10 % from run to run, and
       // interleaving lets a slow spell touch all three alike. Each ratio is the median of its rounds.

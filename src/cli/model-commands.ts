@@ -10,6 +10,7 @@ import { distortionLabels, explainClip, explainSegment, levelWord } from '../cor
 import { importPack, listPacks } from '../core/engine/models'
 import { OrtEngine, type ProviderPreference } from '../core/engine/ort'
 import { loadPack, type LoadedPack } from '../core/engine/pack'
+import { sourceGeometry } from '../core/engine/sampler'
 import { evaluate, formatReport, resultsCsv } from '../core/eval/harness'
 import type { FfmpegTools } from '../core/media/locate'
 import { probeFile } from '../core/media/probe'
@@ -34,7 +35,7 @@ export async function inspectCommand(tools: FfmpegTools, file: string, segmentSe
   const { pack, engine } = await openPack(opts)
   try {
     const labels = distortionLabels(pack.manifest)
-    const segments = await analyzeFile(pack, tools.ffmpeg, resolve(file), { width: info.displayWidth, height: info.displayHeight, fps: info.fps ?? 25 }, {
+    const segments = await analyzeFile(pack, tools.ffmpeg, resolve(file), sourceGeometry(info), {
       ...(segmentSeconds ? { segmentSeconds } : {}),
       onSegment: (s) => {
         if (opts.json) return

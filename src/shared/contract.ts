@@ -90,6 +90,7 @@ export const ClipDetail = ClipRow.extend({
   chromaSubsampling: z.string().nullable(),
   colorTransfer: z.string().nullable(),
   colorPrimaries: z.string().nullable(),
+  colorRange: z.enum(['tv', 'pc', 'unknown']).nullable(),
   hdr: z.enum(['PQ', 'HLG']).nullable(),
   rotation: z.number().int(),
   variableFrameRate: z.boolean(),

@@ -24,7 +24,7 @@ describe('library table queries', () => {
               info: {
                 container: 'MP4/MOV', duration: 10 - i, width: 100 * (i + 1), height: 100, displayWidth: 100 * (i + 1), displayHeight: 100,
                 rotation: 0, fps: 25, variableFrameRate: false, frameCount: null, codec: i % 2 ? 'hevc' : 'h264', profile: null,
-                pixelFormat: 'yuv420p', bitDepth: 8, chromaSubsampling: '4:2:0', colorTransfer: null, colorPrimaries: null, hdr: null,
+                pixelFormat: 'yuv420p', bitDepth: 8, chromaSubsampling: '4:2:0', colorTransfer: null, colorPrimaries: null, colorRange: 'tv', hdr: null,
                 interlaced: false, bitrate: null, audio: []
               }
             }

@@ -27,6 +27,7 @@ export interface StoredClip
       | 'chromaSubsampling'
       | 'colorTransfer'
       | 'colorPrimaries'
+      | 'colorRange'
       | 'hdr'
       | 'rotation'
       | 'variableFrameRate'
@@ -54,7 +55,7 @@ export function toClipRow(r: RawRow): ClipRow {
 }
 
 const DETAIL_COLUMNS = `${ROW_COLUMNS}, path, fingerprint, container, profile, pix_fmt AS pixelFormat, bit_depth AS bitDepth,
-  chroma AS chromaSubsampling, color_transfer AS colorTransfer, color_primaries AS colorPrimaries, hdr, rotation,
+  chroma AS chromaSubsampling, color_transfer AS colorTransfer, color_primaries AS colorPrimaries, color_range AS colorRange, hdr, rotation,
   vfr, frame_count AS frameCount, bitrate, interlaced, audio_json, probed_at AS probedAt`
 
 type DetailRow = Omit<StoredClip, 'variableFrameRate' | 'interlaced' | 'audio' | 'flagged' | 'flags'> & {
@@ -126,6 +127,7 @@ function mediaParams(info: MediaInfo | null) {
     chroma: info?.chromaSubsampling ?? null,
     color_transfer: info?.colorTransfer ?? null,
     color_primaries: info?.colorPrimaries ?? null,
+    color_range: info?.colorRange ?? null,
     hdr: info?.hdr ?? null,
     interlaced: info?.interlaced === null || info?.interlaced === undefined ? null : info.interlaced ? 1 : 0,
     bitrate: info?.bitrate ?? null,
@@ -137,7 +139,7 @@ function mediaParams(info: MediaInfo | null) {
 const MEDIA_SET = `container = @container, duration = @duration, width = @width, height = @height,
   display_width = @display_width, display_height = @display_height, pixels = @pixels, rotation = @rotation, fps = @fps,
   vfr = @vfr, frame_count = @frame_count, codec = @codec, profile = @profile, pix_fmt = @pix_fmt, bit_depth = @bit_depth,
-  chroma = @chroma, color_transfer = @color_transfer, color_primaries = @color_primaries, hdr = @hdr,
+  chroma = @chroma, color_transfer = @color_transfer, color_primaries = @color_primaries, color_range = @color_range, hdr = @hdr,
   interlaced = @interlaced, bitrate = @bitrate, audio_json = @audio_json, audio_count = @audio_count`
 
 /** Inserts or replaces what is known about the file at `facts.path`; returns the clip id. */
@@ -166,11 +168,11 @@ export function upsertProbed(
     .prepare(
       `INSERT INTO clips (folder_id, path, rel_dir, name, size, mtime_ms, fingerprint, status, error, added_at, updated_at,
          probed_at, container, duration, width, height, display_width, display_height, pixels, rotation, fps, vfr,
-         frame_count, codec, profile, pix_fmt, bit_depth, chroma, color_transfer, color_primaries, hdr, interlaced,
+         frame_count, codec, profile, pix_fmt, bit_depth, chroma, color_transfer, color_primaries, color_range, hdr, interlaced,
          bitrate, audio_json, audio_count)
        VALUES (@folder_id, @path, @rel_dir, @name, @size, @mtime_ms, @fingerprint, @status, @error, @now, @now, @now,
          @container, @duration, @width, @height, @display_width, @display_height, @pixels, @rotation, @fps, @vfr,
-         @frame_count, @codec, @profile, @pix_fmt, @bit_depth, @chroma, @color_transfer, @color_primaries, @hdr,
+         @frame_count, @codec, @profile, @pix_fmt, @bit_depth, @chroma, @color_transfer, @color_primaries, @color_range, @hdr,
          @interlaced, @bitrate, @audio_json, @audio_count)
        ON CONFLICT(path) DO UPDATE SET folder_id = @folder_id, rel_dir = @rel_dir, name = @name, size = @size,
          mtime_ms = @mtime_ms, fingerprint = @fingerprint, status = @status, error = @error, updated_at = @now,

@@ -8,7 +8,7 @@ import { locateFfmpeg } from '../media/locate'
 import { probeFile } from '../media/probe'
 import { makeClip } from '../testing/media-fixtures'
 import { BufferPool } from './buffers'
-import { fragmentRects, frameStep, sparsePick, sparseSelect, pickFrames, sampleSegments, samplerArgs, samplerFilter, stretchChain, toTensor, windowStills, type SegmentFrames } from './sampler'
+import { fragmentRects, frameStep, lumaRangeFor, sourceGeometry, sparsePick, sparseSelect, pickFrames, sampleSegments, samplerArgs, samplerFilter, stretchChain, toTensor, windowStills, type SegmentFrames } from './sampler'
 
 const views: ViewT[] = [
   View.parse({ name: 'frag', kind: 'fragments', grid: [4, 4], patch: [64, 64], align: 8, frames: 64, sampling: 'consecutive', maxFps: 30, pixelFormat: 'gray', layout: 'TCHW', dtype: 'uint8' }),
@@ -89,6 +89,28 @@ describe('sampler maths', () => {
     expect(hdr).toContain('select=not(mod(n\\,2)),zscale=t=linear:npl=100,')
     expect(hdr).toContain('tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p,setsar=1,split=')
     expect(samplerFilter({ width: 1280, height: 720, fps: 50, hdr: null }, views, 2).graph).not.toContain('tonemap')
+  })
+
+  it('takes gray fragments from the luma plane of 8-bit planar YUV, expanding limited range by a table', () => {
+    expect(lumaRangeFor('yuv420p', 'unknown')).toBe('tv')
+    expect(lumaRangeFor('yuv420p', 'pc')).toBe('pc')
+    expect(lumaRangeFor('yuvj420p', 'pc')).toBe('pc')
+    expect(lumaRangeFor('yuv444p', 'tv')).toBe('tv')
+    // Never probed for its range (a catalog row from before it was): not guessed.
+    expect(lumaRangeFor('yuv420p', null)).toBeNull()
+    expect(sourceGeometry({ displayWidth: 1080, displayHeight: 1920, fps: null, hdr: null, pixelFormat: 'yuv420p', colorRange: 'unknown' })).toEqual({ width: 1080, height: 1920, fps: 25, hdr: null, lumaRange: 'tv' })
+    for (const other of ['yuv420p10le', 'nv12', 'rgb24', 'gray', null]) expect(lumaRangeFor(other, 'tv')).toBeNull()
+    const at = (lumaRange: 'tv' | 'pc' | null, extra: object = {}) => samplerFilter({ width: 1280, height: 720, fps: 25, lumaRange, ...extra }, views, 1).graph
+    expect(at('tv')).toContain('xstack=inputs=16:layout=0_0|64_0|128_0|192_0|0_64|64_64|128_64|192_64|0_128|64_128|128_128|192_128|0_192|64_192|128_192|192_192,extractplanes=y,lut=c0=val*1.1643835616438356-18.13013698630137[out0]')
+    expect(at('pc')).toMatch(/xstack=[^;]*,extractplanes=y\[out0\]/)
+    expect(at(null)).toMatch(/xstack=[^;]*,scale=256:256,format=gray\[out0\]/)
+    // Tone-mapped or upscaled frames are not the source's own plane; the RGB global view is never taken this way.
+    expect(at('tv', { hdr: 'PQ' })).not.toContain('extractplanes')
+    expect(samplerFilter({ width: 16, height: 16, fps: 25, lumaRange: 'tv' }, views, 1).graph).not.toContain('extractplanes')
+    expect(at('tv')).toContain('format=gbrp[out1]')
+    // Hardware decoders return frames in their own formats.
+    const hw = samplerArgs('/v/a.mp4', { width: 1280, height: 720, fps: 25, lumaRange: 'tv' }, views, { hwaccel: 'vaapi' })
+    expect(hw.join(' ')).not.toContain('extractplanes')
   })
 
   it('picks frames: the middle run, uniform spreads, loops for fixed counts', () => {
@@ -175,6 +197,36 @@ describe('sampling real clips', () => {
     expect(recycled.copies).toEqual(fresh.copies)
     expect(fresh.reused).toBe(0)
     expect(recycled.reused).toBeGreaterThan(50)
+  })
+
+  it('gives the same bytes for every view whether fragments come from the luma plane or through swscale', async () => {
+    const still = View.parse({ name: 'still', kind: 'resize', size: [36, 64], fit: 'stretch', frames: 1, sampling: 'uniform', fixedCount: true, maxFps: 30, pixelFormat: 'gray', layout: 'TCHW', dtype: 'uint8' })
+    // The last source holds every luma code 0–255 (losslessly coded): both clipped ends of the limited-range table.
+    const everyCode = ['-vf', "geq=lum='mod(X+Y\\,256)':cb=128:cr=128", '-qp', '0']
+    for (const [name, pixFmt, want, extra] of [
+      ['limited', 'yuv420p', 'tv', []],
+      ['full', 'yuvj420p', 'pc', []],
+      ['limited 4:4:4', 'yuv444p', 'tv', []],
+      ['limited, every code', 'yuv420p', 'tv', everyCode]
+    ] as const) {
+      const file = join(dir, `range ${name}.mp4`)
+      // At least 256 rows: smaller frames are upscaled for the mosaic first, and then take the swscale path.
+      execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=480x272:r=25', '-t', '1.2', ...extra, '-pix_fmt', pixFmt, '-c:v', 'libx264', '-preset', 'ultrafast', file])
+      const info = await probeFile(ffprobe, file)
+      const lumaRange = lumaRangeFor(info.pixelFormat, info.colorRange)
+      expect(lumaRange, name).toBe(want)
+      expect(samplerArgs(file, { width: 480, height: 272, fps: 25, lumaRange }, views).join(' '), name).toContain('extractplanes=y')
+      const bytes = async (range: 'tv' | 'pc' | null) => {
+        const out: Record<string, number[]> = {}
+        await sampleSegments(ffmpeg, file, { width: 480, height: 272, fps: 25, lumaRange: range }, [...views, still], 2, async (s) => {
+          for (const [view, frames] of Object.entries(s.frames)) out[view] = [...(out[view] ?? []), ...frames.map((f) => f.reduce((a, x, k) => (a + x * ((k % 251) + 1)) % 1_000_003, 0))]
+        })
+        return out
+      }
+      const plain = await bytes(null)
+      expect(plain['frag']!.length, name).toBe(30)
+      expect(await bytes(lumaRange), name).toEqual(plain)
+    }
   })
 
   it('cuts a clip into segments, the short tail joining the last one', async () => {

@@ -16,6 +16,9 @@ import { FrameClock, nextSegmentLength, sceneScore } from './segmenting'
 /** A frame whose scene score (segmenting.ts) is above this starts a new shot — the same threshold as media/scenes.ts. */
 export const SCENE_CUT_SCORE = 0.3
 
+/** Commas inside a filter's argument, escaped for the filtergraph parser. */
+const esc = (s: string): string => s.replace(/,/g, '\\,')
+
 export interface SourceGeometry {
   /** Display size, after rotation (ffmpeg auto-rotates when decoding). */
   width: number
@@ -23,7 +26,45 @@ export interface SourceGeometry {
   fps: number
   /** HDR transfer: such frames are tone-mapped to SDR BT.709 before measuring (see HDR_TO_SDR). */
   hdr?: 'PQ' | 'HLG' | null
+  /** Luma range of an 8-bit planar YUV source (lumaRangeFor); absent or null for anything else. With it, gray
+   *  fragments are the source's own luma plane, range-expanded by a table where it is limited, instead of a swscale
+   *  conversion — the same bytes (sampler.test.ts checks both ranges against ffmpeg) for a quarter of the
+   *  fragment view's cost beyond decoding. */
+  lumaRange?: 'tv' | 'pc' | null
 }
+
+/** 8-bit planar YUV formats whose luma plane is the gray picture as it is (after range expansion if limited). */
+const PLANAR_YUV8 = /^yuvj?4(20|22|44)p$/
+
+/** Pure: the luma range to sample an 8-bit planar YUV source with (SourceGeometry.lumaRange), from what ffprobe said
+ *  (media/probe.ts colorRange); null for other formats and when the range was never probed (catalog rows from before
+ *  it was: a full-range file must not be read as limited). An unstated range is limited, as swscale reads it. */
+export function lumaRangeFor(pixelFormat: string | null | undefined, colorRange: 'tv' | 'pc' | 'unknown' | null | undefined): 'tv' | 'pc' | null {
+  if (!pixelFormat || !PLANAR_YUV8.test(pixelFormat) || !colorRange) return null
+  return pixelFormat.startsWith('yuvj') || colorRange === 'pc' ? 'pc' : 'tv'
+}
+
+/** Pure: how to sample a video, from what ffprobe said of it (media/probe.ts MediaInfo, or a catalog row with the
+ *  same fields): the displayed size, the rate (25 when unknown), HDR, and the luma range. Every caller that scores a
+ *  file — the scorer, `vqa inspect`, the evaluation harness, the benchmark — builds it here, so all measure alike. */
+export function sourceGeometry(m: {
+  displayWidth: number
+  displayHeight: number
+  fps: number | null
+  hdr: 'PQ' | 'HLG' | null
+  pixelFormat: string | null
+  colorRange: 'tv' | 'pc' | 'unknown' | null
+}): SourceGeometry {
+  return { width: m.displayWidth, height: m.displayHeight, fps: m.fps ?? 25, hdr: m.hdr, lumaRange: lumaRangeFor(m.pixelFormat, m.colorRange) }
+}
+
+/**
+ * swscale's limited-to-full luma expansion, exactly: round((v − 16) · 255/219), clipped to 0–255, as a table on the
+ * plane. Written as one multiply-add because ffmpeg's lut evaluates the expression for 65,536 entries when the filter
+ * starts (this form: ~24 M instructions once per ffmpeg process, against ~1.3 M saved on every frame); lut truncates
+ * and clips the result, and (v − 16) · 255/219 never lands on a half, so + 0.5 rounds exactly.
+ */
+const LIMITED_TO_FULL = `lut=c0=val*${255 / 219}-${(16 * 255) / 219 - 0.5}`
 
 /**
  * PQ and HLG video measured as if it were SDR reads as washed out and flat (the codes are not BT.709 gamma). The
@@ -62,8 +103,6 @@ export function frameStep(sourceFps: number, views: readonly View[]): number {
   const cap = Math.min(...views.map((v) => v.maxFps ?? 30))
   return Math.max(1, Math.ceil(sourceFps / cap - 1e-6))
 }
-
-const esc = (s: string): string => s.replace(/,/g, '\\,')
 
 /** Pure: the -filter_complex graph and the labels of its outputs, in view order. */
 /** A view that needs one frame per segment is selected inside ffmpeg, so the others' frames are not converted for it. */
@@ -156,19 +195,23 @@ export function samplerFilter(
     // pass formats through, so a bare format=gray here travels up to the split and the decoder, and every other view —
     // the RGB global view too — receives gray (R = G = B). scale is where conversion happens, so the chain stops at it.
     const rects = fragmentRects(W, H, view)
+    const [rows, cols] = view.grid
+    const [ph, pw] = view.patch
+    // Gray from an 8-bit planar YUV source (lumaRange known, frames not upscaled or tone-mapped first): its luma plane,
+    // expanded by a table where limited — the bytes swscale's conversion gives, at a fraction of its cost.
+    const plane = view.pixelFormat === 'gray' && src.lumaRange && !src.hdr && up === 1
+    const toFormat = (w: number, h: number): string => (plane ? `extractplanes=y${src.lumaRange === 'tv' ? `,${LIMITED_TO_FULL}` : ''}` : `scale=${w}:${h},format=${fmt}`)
     if (rects.length === 1) {
       const r = rects[0]!
-      parts.push(`[v${i}]${pickOne}crop=${r.w}:${r.h}:${r.x}:${r.y},scale=${r.w}:${r.h},format=${fmt}[${outs[i]}]`)
+      parts.push(`[v${i}]${pickOne}crop=${r.w}:${r.h}:${r.x}:${r.y},${toFormat(r.w, r.h)}[${outs[i]}]`)
       return
     }
     const labels = rects.map((_, k) => `[f${i}_${k}]`)
     // Cut first, convert after: the pixel-format conversion then touches 64 K pixels a frame, not the whole picture.
     parts.push(`[v${i}]${pickOne}split=${rects.length}${labels.join('')}`)
     rects.forEach((r, k) => parts.push(`[f${i}_${k}]crop=${r.w}:${r.h}:${r.x}:${r.y}[c${i}_${k}]`))
-    const [rows, cols] = view.grid
-    const [ph, pw] = view.patch
     const layout = rects.map((_, k) => `${(k % cols) * pw}_${Math.floor(k / cols) * ph}`).join('|')
-    parts.push(`${rects.map((_, k) => `[c${i}_${k}]`).join('')}xstack=inputs=${rects.length}:layout=${layout},scale=${cols * pw}:${rows * ph},format=${fmt}[${outs[i]}]`)
+    parts.push(`${rects.map((_, k) => `[c${i}_${k}]`).join('')}xstack=inputs=${rects.length}:layout=${layout},${toFormat(cols * pw, rows * ph)}[${outs[i]}]`)
   })
   return { graph: parts.join(';'), outputs: timestamps ? [...outs, TIMESTAMP_LABEL] : outs }
 }
@@ -244,7 +287,9 @@ export function samplerArgs(
   } else input(opts.start, opts.duration, opts.keyframeSeek)
   // Fast mode's windows are concatenated with rebased times, so only a whole-file decode reports timestamps.
   const timestamps = !opts.windows?.length
-  const { graph, outputs } = samplerFilter(src, views, step, perSegment, source, timestamps, !timestamps)
+  // Hardware decoders hand back frames in a format of their own (nv12, p010): the luma-plane shortcut is for the
+  // source's own planar YUV only.
+  const { graph, outputs } = samplerFilter(opts.hwaccel ? { ...src, lumaRange: null } : src, views, step, perSegment, source, timestamps, !timestamps)
   // One filter thread: the graph's filters are small (crops, one 160×90 scale), and slice-threading them on every core
   // only made them wait on each other and on the decoder's threads (1080p: 2.49 s → 2.31 s wall, same bytes out).
   args.push('-filter_complex_threads', '1', '-filter_complex', prefix + graph)

@@ -13,6 +13,7 @@ import { REPORT_THRESHOLD } from '../engine/explain'
 import { incidents, peakSeverity } from '../../shared/localise'
 import type { LoadedPack } from '../engine/pack'
 import { poolClip } from '../engine/pooling'
+import { sourceGeometry } from '../engine/sampler'
 import { listKeyframes, probeFile } from '../media/probe'
 import { agreement, spearman, type Agreement } from './metrics'
 
@@ -205,7 +206,7 @@ export async function analyzeVideo(
     opts.mode === 'fast' && info.duration
       ? { fast: { windowSeconds: FAST_WINDOW_SECONDS, duration: info.duration, keyframes: await listKeyframes(tools.ffprobe, file) } }
       : {}
-  const segments = await analyzeFile(pack, tools.ffmpeg, file, { width: info.displayWidth, height: info.displayHeight, fps: info.fps ?? 25 }, { signal: opts.signal, ...fast })
+  const segments = await analyzeFile(pack, tools.ffmpeg, file, sourceGeometry(info), { signal: opts.signal, ...fast })
   return { segments, seconds: info.duration ?? 0 }
 }
 

@@ -18,7 +18,7 @@ import { exportLabels, importLabels } from './transfer'
 const info = {
   container: 'MP4/MOV', duration: 8, width: 64, height: 64, displayWidth: 64, displayHeight: 64, rotation: 0, fps: 25,
   variableFrameRate: false, frameCount: 200, codec: 'h264', profile: null, pixelFormat: 'yuv420p', bitDepth: 8,
-  chromaSubsampling: '4:2:0', colorTransfer: null, colorPrimaries: null, hdr: null, interlaced: false, bitrate: null, audio: []
+  chromaSubsampling: '4:2:0', colorTransfer: null, colorPrimaries: null, colorRange: null, hdr: null, interlaced: false, bitrate: null, audio: []
 }
 
 describe('labels, review queue and library statistics on an on-disk catalog', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bitDepthOf, chromaOf, explainProbeFailure, looksLikeIsoBmff, normaliseProbe, NotAVideoError, parseKeyframes, parseRate, probeArgs, rotationOf } from './probe'
+import { bitDepthOf, chromaOf, explainProbeFailure, looksLikeIsoBmff, normaliseProbe, NotAVideoError, parseKeyframes, parseRate, probeArgs, rangeOf, rotationOf } from './probe'
 
 // Shapes as ffprobe -print_format json -show_format -show_streams writes them (trimmed).
 const phoneClip = {
@@ -20,7 +20,7 @@ describe('normaliseProbe', () => {
     expect(m).toMatchObject({
       container: 'MP4/MOV', codec: 'h264', profile: 'High', width: 1920, height: 1080, rotation: 90,
       displayWidth: 1080, displayHeight: 1920, fps: 30, variableFrameRate: false, frameCount: 240, duration: 8,
-      bitrate: 12_000_000, bitDepth: 8, chromaSubsampling: '4:2:0', interlaced: false, hdr: null
+      bitrate: 12_000_000, bitDepth: 8, chromaSubsampling: '4:2:0', interlaced: false, hdr: null, colorRange: 'unknown'
     })
     expect(m.audio).toEqual([{ codec: 'aac', channels: 2, sampleRate: 48000, language: 'eng' }])
   })
@@ -119,5 +119,17 @@ describe('probe helpers', () => {
     expect(explainProbeFailure('[mov,mp4 @ 0x1] moov atom not found\nfile:x.mp4: Invalid data found when processing input')).toMatch(/Truncated/)
     expect(explainProbeFailure('file:/a/b.mp4: Invalid data found when processing input')).toMatch(/Not a media file/)
     expect(explainProbeFailure('')).toBe('ffprobe could not read it')
+  })
+})
+
+describe('rangeOf', () => {
+  it('reads the declared luma range, full for the yuvj formats, unknown when unstated, none for RGB and gray', () => {
+    expect(rangeOf('yuv420p', 'tv')).toBe('tv')
+    expect(rangeOf('yuv420p10le', 'pc')).toBe('pc')
+    expect(rangeOf('yuvj420p', null)).toBe('pc')
+    expect(rangeOf('yuv420p', 'unknown')).toBe('unknown')
+    expect(rangeOf('yuv420p', null)).toBe('unknown')
+    expect(rangeOf('rgb24', 'pc')).toBeNull()
+    expect(rangeOf('gray', 'pc')).toBeNull()
   })
 })

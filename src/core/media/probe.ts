@@ -32,6 +32,9 @@ export interface MediaInfo {
   chromaSubsampling: string | null
   colorTransfer: string | null
   colorPrimaries: string | null
+  /** Luma range of YUV video: limited ('tv', 16–235), full ('pc', 0–255), or 'unknown' where the file does not say
+   *  (decoders and swscale then assume limited); null for RGB and gray, where it does not apply. */
+  colorRange: 'tv' | 'pc' | 'unknown' | null
   hdr: 'PQ' | 'HLG' | null
   interlaced: boolean | null
   bitrate: number | null
@@ -64,6 +67,7 @@ const Stream = z
     bits_per_raw_sample: num,
     color_transfer: z.string().optional(),
     color_primaries: z.string().optional(),
+    color_range: z.string().optional(),
     field_order: z.string().optional(),
     r_frame_rate: z.string().optional(),
     avg_frame_rate: z.string().optional(),
@@ -115,6 +119,15 @@ export function bitDepthOf(pixFmt: string | null, rawBits: number | null): numbe
   if (m?.[1]) return Number(m[1])
   if (/^(yuvj?4\d\dp|nv12|nv21|rgb24|bgr24|rgba|bgra|argb|abgr|gray|yuyv422|uyvy422)$/.test(pixFmt)) return 8
   return null
+}
+
+/** Pure: the luma range a stream declares — its color_range, or 'pc' for the JPEG-range yuvj formats, which say so
+ *  by name (ffmpeg's H.264 and MJPEG decoders report full-range video that way); 'unknown' when it says nothing;
+ *  null for RGB and gray. */
+export function rangeOf(pixFmt: string | null, colorRange: string | null): 'tv' | 'pc' | 'unknown' | null {
+  if (pixFmt && /^yuvj/.test(pixFmt)) return 'pc'
+  if (pixFmt && /^(rgb|bgr|gbr|argb|abgr|rgba|bgra|gray|pal8)/.test(pixFmt)) return null
+  return colorRange === 'tv' || colorRange === 'pc' ? colorRange : 'unknown'
 }
 
 export function chromaOf(pixFmt: string | null): string | null {
@@ -215,6 +228,7 @@ export function normaliseProbe(raw: unknown): MediaInfo {
     chromaSubsampling: chromaOf(pixelFormat),
     colorTransfer: transfer,
     colorPrimaries: video.color_primaries ?? null,
+    colorRange: rangeOf(pixelFormat, video.color_range ?? null),
     hdr: transfer === 'smpte2084' ? 'PQ' : transfer === 'arib-std-b67' ? 'HLG' : null,
     interlaced: !fieldOrder || fieldOrder === 'unknown' ? null : fieldOrder !== 'progressive',
     bitrate: toNumber(format?.bit_rate) ?? toNumber(video.bit_rate),

@@ -9,7 +9,7 @@ import { analyzeFile } from '../engine/analyze'
 import { distortionLabels, explainClip } from '../engine/explain'
 import { peakSeverity } from '../../shared/localise'
 import { trainableInputs, type LoadedPack } from '../engine/pack'
-import { DecodeError } from '../engine/sampler'
+import { DecodeError, sourceGeometry } from '../engine/sampler'
 import { isAbortError } from '../media/run'
 import { listKeyframes } from '../media/probe'
 import { FAST_WINDOW_SECONDS } from '../engine/analyze'
@@ -56,7 +56,7 @@ export async function scoreClips(db: Db, pack: LoadedPack, modelId: number, clip
       const t0 = performance.now()
       let modelMs = 0
       try {
-        const geometry = { width: clip.displayWidth, height: clip.displayHeight, fps: clip.fps ?? 25, hdr: clip.hdr }
+        const geometry = sourceGeometry(clip)
         const timedPack: LoadedPack = {
           ...pack,
           run: async (views) => {

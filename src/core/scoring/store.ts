@@ -146,13 +146,16 @@ export interface ClipToScore {
   fps: number | null
   duration: number | null
   hdr: 'PQ' | 'HLG' | null
+  pixelFormat: string | null
+  colorRange: 'tv' | 'pc' | 'unknown' | null
   audioCount: number
 }
 
 /** Clips that still need a score with this model version and mode (for their current content). */
 export function unscoredAmong(db: Db, clipIds: readonly number[], modelId: number, mode: ScoreMode): ClipToScore[] {
   const stmt = db.prepare(
-    `SELECT c.id, c.path, c.fingerprint, c.display_width AS displayWidth, c.display_height AS displayHeight, c.fps, c.duration, c.hdr, c.audio_count AS audioCount
+    `SELECT c.id, c.path, c.fingerprint, c.display_width AS displayWidth, c.display_height AS displayHeight, c.fps, c.duration, c.hdr,
+       c.pix_fmt AS pixelFormat, c.color_range AS colorRange, c.audio_count AS audioCount
      FROM clips c
      WHERE c.id = ? AND c.status = 'ok'
        AND NOT EXISTS (SELECT 1 FROM clip_scores s WHERE s.clip_id = c.id AND s.model_id = ? AND s.mode = ? AND s.fingerprint = c.fingerprint)`

@@ -4,6 +4,7 @@ import {
   describeHdr,
   describeInterlaced,
   describePrimaries,
+  describeRange,
   describeTransfer,
   formatBitrate,
   formatBytes,
@@ -180,6 +181,10 @@ describe('colour descriptions', () => {
     expect(describeTransfer(null)).toBe(UNKNOWN)
     expect(describeTransfer('unknown')).toBe(UNKNOWN)
     expect(describePrimaries('bt2020')).toBe('BT.2020')
+    expect(describeRange('tv')).toBe('Limited (16–235, TV)')
+    expect(describeRange('pc')).toBe('Full (0–255, PC)')
+    expect(describeRange('unknown')).toBe('Not stated (read as limited)')
+    expect(describeRange(null)).toBe(UNKNOWN)
   })
   it('describes HDR and scan type', () => {
     expect(describeHdr('PQ')).toBe('HDR (PQ)')

@@ -163,6 +163,15 @@ export function describePrimaries(value: string | null | undefined): string {
   return PRIMARIES[value] ?? value
 }
 
+/** A YUV video's luma range. */
+export function describeRange(value: 'tv' | 'pc' | 'unknown' | null | undefined): string {
+  if (value === 'tv') return 'Limited (16–235, TV)'
+  if (value === 'pc') return 'Full (0–255, PC)'
+  // Players and ffmpeg read an unstated range as limited.
+  if (value === 'unknown') return 'Not stated (read as limited)'
+  return UNKNOWN
+}
+
 export function describeHdr(hdr: 'PQ' | 'HLG' | null | undefined): string {
   if (hdr === 'PQ') return 'HDR (PQ)'
   if (hdr === 'HLG') return 'HDR (HLG)'

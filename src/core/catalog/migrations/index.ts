@@ -11,6 +11,7 @@ import { migration40 } from './0040-training'
 import { migration50 } from './0050-job-pause'
 import { migration60 } from './0060-silence'
 import { migration70 } from './0070-segment-parts'
+import { migration80 } from './0080-color-range'
 
 export interface Migration {
   version: number
@@ -18,7 +19,7 @@ export interface Migration {
   up(db: Database.Database): void
 }
 
-export const migrations: readonly Migration[] = [migration10, migration20, migration30, migration40, migration50, migration60, migration70]
+export const migrations: readonly Migration[] = [migration10, migration20, migration30, migration40, migration50, migration60, migration70, migration80]
 
 export const LATEST_VERSION = migrations[migrations.length - 1]?.version ?? 0
 

@@ -88,6 +88,18 @@ describe('migrations', () => {
     expect(columns()).toContain('parts_json')
   })
 
+  it('migration 80 gives clips a colour range, unknown for those probed before it', () => {
+    const db = new Database(':memory:')
+    migrate(db, 70)
+    db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/v', 0)`).run()
+    db.prepare(
+      `INSERT INTO clips (folder_id, path, rel_dir, name, size, mtime_ms, fingerprint, status, added_at, updated_at)
+       VALUES (1, '/v/a.mp4', '', 'a.mp4', 1, 0, 'x', 'ok', 0, 0)`
+    ).run()
+    migrate(db, 80)
+    expect(db.prepare('SELECT color_range AS r FROM clips').get()).toEqual({ r: null })
+  })
+
   it('refuse a catalog from a newer version and leave it untouched', () => {
     const db = new Database(':memory:')
     db.pragma(`user_version = ${LATEST_VERSION + 10}`)

@@ -5,6 +5,7 @@ import {
   describeHdr,
   describeInterlaced,
   describePrimaries,
+  describeRange,
   describeTransfer,
   formatBitrate,
   formatBytes,
@@ -73,6 +74,7 @@ export function ClipMetadata({ clip }: { clip: ClipDetail }) {
         <Field label="Chroma subsampling">{clip.chromaSubsampling ?? UNKNOWN}</Field>
         <Field label="Transfer">{describeTransfer(clip.colorTransfer)}</Field>
         <Field label="Primaries">{describePrimaries(clip.colorPrimaries)}</Field>
+        <Field label="Range">{describeRange(clip.colorRange)}</Field>
       </Section>
 
       <Section title="Audio">
