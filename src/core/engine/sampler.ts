@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process'
 import type { Readable } from 'node:stream'
 import type { View } from '../../shared/model-pack'
+import type { MediaInfo } from '../media/probe'
 import type { BufferPool } from './buffers'
 import type { TensorIn } from './ort'
 import { FrameClock, nextSegmentLength, sceneScore } from './segmenting'
@@ -37,24 +38,18 @@ export interface SourceGeometry {
 const PLANAR_YUV8 = /^yuvj?4(20|22|44)p$/
 
 /** Pure: the luma range to sample an 8-bit planar YUV source with (SourceGeometry.lumaRange), from what ffprobe said
- *  (media/probe.ts colorRange); null for other formats and when the range was never probed (catalog rows from before
- *  it was: a full-range file must not be read as limited). An unstated range is limited, as swscale reads it. */
-export function lumaRangeFor(pixelFormat: string | null | undefined, colorRange: 'tv' | 'pc' | 'unknown' | null | undefined): 'tv' | 'pc' | null {
+ *  (media/probe.ts rangeOf, which already reads the yuvj formats as full); null for other formats and when the range
+ *  was never probed (catalog rows from before it was: a full-range file must not be read as limited). An unstated
+ *  range is limited, as swscale reads it. */
+export function lumaRangeFor(pixelFormat: string | null | undefined, colorRange: MediaInfo['colorRange'] | undefined): 'tv' | 'pc' | null {
   if (!pixelFormat || !PLANAR_YUV8.test(pixelFormat) || !colorRange) return null
-  return pixelFormat.startsWith('yuvj') || colorRange === 'pc' ? 'pc' : 'tv'
+  return colorRange === 'pc' ? 'pc' : 'tv'
 }
 
 /** Pure: how to sample a video, from what ffprobe said of it (media/probe.ts MediaInfo, or a catalog row with the
  *  same fields): the displayed size, the rate (25 when unknown), HDR, and the luma range. Every caller that scores a
  *  file — the scorer, `vqa inspect`, the evaluation harness, the benchmark — builds it here, so all measure alike. */
-export function sourceGeometry(m: {
-  displayWidth: number
-  displayHeight: number
-  fps: number | null
-  hdr: 'PQ' | 'HLG' | null
-  pixelFormat: string | null
-  colorRange: 'tv' | 'pc' | 'unknown' | null
-}): SourceGeometry {
+export function sourceGeometry(m: Pick<MediaInfo, 'displayWidth' | 'displayHeight' | 'fps' | 'hdr' | 'pixelFormat' | 'colorRange'>): SourceGeometry {
   return { width: m.displayWidth, height: m.displayHeight, fps: m.fps ?? 25, hdr: m.hdr, lumaRange: lumaRangeFor(m.pixelFormat, m.colorRange) }
 }
 

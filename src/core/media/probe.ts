@@ -126,7 +126,8 @@ export function bitDepthOf(pixFmt: string | null, rawBits: number | null): numbe
  *  null for RGB and gray. */
 export function rangeOf(pixFmt: string | null, colorRange: string | null): 'tv' | 'pc' | 'unknown' | null {
   if (pixFmt && /^yuvj/.test(pixFmt)) return 'pc'
-  if (pixFmt && /^(rgb|bgr|gbr|argb|abgr|rgba|bgra|gray|pal8)/.test(pixFmt)) return null
+  const chroma = chromaOf(pixFmt)
+  if (chroma === 'RGB' || chroma === '4:0:0' || pixFmt === 'pal8') return null
   return colorRange === 'tv' || colorRange === 'pc' ? colorRange : 'unknown'
 }
 

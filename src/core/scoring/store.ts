@@ -4,6 +4,7 @@
  */
 import { ModelManifest } from '../../shared/model-pack'
 import type { Db } from '../catalog/database'
+import type { MediaInfo } from '../media/probe'
 import type { SegmentResult } from '../engine/analyze'
 import { distortionLabels } from '../engine/explain'
 import { evaluateFlags, type FlagReason, type FlagRules } from './flags'
@@ -147,7 +148,7 @@ export interface ClipToScore {
   duration: number | null
   hdr: 'PQ' | 'HLG' | null
   pixelFormat: string | null
-  colorRange: 'tv' | 'pc' | 'unknown' | null
+  colorRange: MediaInfo['colorRange']
   audioCount: number
 }
 

@@ -2,6 +2,7 @@
  * Pure formatting for what the user reads. No DOM and no locale-dependent output (apart from
  * `formatDateTime`, which reads local time on purpose), so it is tested in Node.
  */
+import type { ClipDetail } from '../../shared/contract'
 
 /** Shown where a value is unknown; a dash reads as "nothing here" without shouting. */
 export const UNKNOWN = '—'
@@ -164,7 +165,7 @@ export function describePrimaries(value: string | null | undefined): string {
 }
 
 /** A YUV video's luma range. */
-export function describeRange(value: 'tv' | 'pc' | 'unknown' | null | undefined): string {
+export function describeRange(value: ClipDetail['colorRange'] | undefined): string {
   if (value === 'tv') return 'Limited (16–235, TV)'
   if (value === 'pc') return 'Full (0–255, PC)'
   // Players and ffmpeg read an unstated range as limited.
