@@ -25,7 +25,7 @@ import {
   segmentMetrics,
   type CameraPath
 } from './render'
-import { fetchSources, type SourceImage, exists } from './sources'
+import { fetchSources, MORE_TRAIN_PACKAGES, type SourceImage, exists } from './sources'
 
 /** Bump when the meaning of a recorded field or the rendering changes: every clip is then redone. */
 export const GENERATOR_VERSION = 1
@@ -94,14 +94,18 @@ export interface GenerateOptions {
   /** Soft training clips and series (pictures shrunk first, so the clip is an upscale; see planTrainSoft); default 0. */
   soft?: number
   softSeries?: number
+  /** Training clips and series from the second set of pictures (sources.ts MORE_TRAIN_PACKAGES); default 0. */
+  more?: number
+  moreSeries?: number
   /** Held-out sources to use (default 7). */
   heldoutSources?: number
   concurrency?: number
   onProgress?: (p: Progress) => void
   /** Where the Debian packages are downloaded and extracted (default <outDir>/../source-cache). */
   cacheDir?: string
-  /** Replaces the Debian pictures (tests use lavfi sources). */
+  /** Replaces the Debian pictures (tests use lavfi sources); `moreSources` replaces the second set. */
   sources?: PlannedSource[]
+  moreSources?: PlannedSource[]
   /** Replaces the plan entirely (tests). */
   plan?: ClipPlan[]
   signal?: AbortSignal
@@ -175,16 +179,23 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker))
 }
 
+/** The second set of training pictures' plan stream: its clips are train-more-…, its series' groups more-s…. */
+const MORE_STREAM = 'more'
+
 export async function planFor(opts: GenerateOptions): Promise<ClipPlan[]> {
   if (opts.plan) return opts.plan
-  const sources =
-    opts.sources ?? (await fetchSources(opts.cacheDir ?? path.join(path.dirname(path.resolve(opts.outDir)), 'source-cache'), opts.split)).map(toPlannedSource)
+  const cacheDir = opts.cacheDir ?? path.join(path.dirname(path.resolve(opts.outDir)), 'source-cache')
+  const sources = opts.sources ?? (await fetchSources(cacheDir, opts.split)).map(toPlannedSource)
   if (opts.split === 'heldout') return planHeldout(sources, opts.seed, opts.heldoutSources ?? 7)
+  const wantMore = (opts.more ?? 0) > 0 || (opts.moreSeries ?? 0) > 0
+  const more = !wantMore ? [] : (opts.moreSources ?? (await fetchSources(cacheDir, 'train', MORE_TRAIN_PACKAGES)).map(toPlannedSource))
   return [
     ...planTrain(sources, opts.seed, opts.count ?? 600),
     ...planTrainSeries(sources, opts.seed, opts.series ?? 0),
     ...planTrainSoft(sources, opts.seed, opts.soft ?? 0),
-    ...planTrainSeries(sources, opts.seed, opts.softSeries ?? 0, 4, true)
+    ...planTrainSeries(sources, opts.seed, opts.softSeries ?? 0, 4, true),
+    ...planTrain(more, opts.seed, opts.more ?? 0, 4, 8, MORE_STREAM),
+    ...planTrainSeries(more, opts.seed, opts.moreSeries ?? 0, 4, false, MORE_STREAM)
   ]
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DISTORTION_IDS } from './distortions'
 import { isSoftTrainingClip, pairAllowed, planHeldout, planTrain, planTrainSeries, planTrainSoft, shrunkSource, SOFT_UPSCALE, type PlannedSource } from './plan'
+import { planFor } from './generate'
 import { renderArgs } from './render'
 import { pictureKey } from './sources'
 
@@ -25,6 +26,37 @@ describe('training series', () => {
       )
       expect(new Set(series.map((c) => c.series!.distortion))).toEqual(new Set([DISTORTION_IDS[k % DISTORTION_IDS.length]]))
     }
+  })
+})
+
+describe('a second set of training pictures', () => {
+  const more: PlannedSource[] = [
+    { file: 'b/macro.jpg', package: 'q', width: 4224, height: 3168, input: { kind: 'image', path: '/y/macro.jpg', hasAlpha: false } },
+    { file: 'b/paint.png', package: 'q', width: 3640, height: 2400, input: { kind: 'image', path: '/y/paint.png', hasAlpha: false } }
+  ]
+  it('is planned in a stream of its own: its own clip ids and series groups, drawn only from its pictures', () => {
+    const clips = planTrain(more, 5, 12, 4, 8, 'more')
+    expect(clips.map((c) => c.id).slice(0, 2)).toEqual(['train-more-00000', 'train-more-00001'])
+    expect(new Set(clips.map((c) => c.source.file))).toEqual(new Set(['b/macro.jpg', 'b/paint.png']))
+    // Not the first set's draws under new names: the stream is forked, so kinds and cameras differ.
+    expect(clips.map((c) => c.camera)).not.toEqual(planTrain(more, 5, 12).map((c) => c.camera))
+    const series = planTrainSeries(more, 5, 2, 4, false, 'more')
+    expect(series.map((c) => c.id)).toEqual([0, 1, 2, 3, 4].map((l) => `train-more-s0000-${l}`).concat([0, 1, 2, 3, 4].map((l) => `train-more-s0001-${l}`)))
+    expect(new Set(series.map((c) => c.series!.group))).toEqual(new Set(['more-s0000', 'more-s0001']))
+    expect([...clips, ...series].some((c) => isSoftTrainingClip(c.id))).toBe(false)
+    // None asked for: nothing planned, and no pictures needed.
+    expect(planTrain([], 5, 0, 4, 8, 'more')).toEqual([])
+  })
+
+  it('comes after the first set, whose plan (and so its rendered clips) is the same with or without it', async () => {
+    const base = { outDir: '/nonexistent', split: 'train' as const, seed: 7, count: 20, series: 2, soft: 4, softSeries: 1, sources }
+    const without = await planFor(base)
+    const withMore = await planFor({ ...base, more: 6, moreSeries: 1, moreSources: more })
+    expect(withMore.slice(0, without.length)).toEqual(without)
+    expect(withMore.slice(without.length).map((c) => c.id)).toEqual([
+      ...[0, 1, 2, 3, 4, 5].map((i) => `train-more-0000${i}`),
+      ...[0, 1, 2, 3, 4].map((l) => `train-more-s0000-${l}`)
+    ])
   })
 })
 

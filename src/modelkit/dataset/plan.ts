@@ -120,14 +120,17 @@ export const TRAIN_MIX: TrainMix = { clean: 0.1, single: 0.6, window: 0.15, pair
  * Training plan. Sources are visited round-robin in a seeded order so each picture is used about equally; each clip
  * draws its own settings from a stream forked by clip index, so clip i does not change when `count` changes.
  */
-export function planTrain(sources: readonly PlannedSource[], seed: number, count: number, seconds = 4, windowSeconds = 8): ClipPlan[] {
+export function planTrain(sources: readonly PlannedSource[], seed: number, count: number, seconds = 4, windowSeconds = 8, stream?: string): ClipPlan[] {
+  if (count === 0) return []
   if (sources.length === 0) throw new Error('no training sources')
-  const root = createRng(seed)
+  // A named stream (a later set of pictures) draws from its own fork and names its clips train-<stream>-…, so the
+  // first set's plan is the same with or without it.
+  const root = stream ? createRng(seed).fork(`train-${stream}`) : createRng(seed)
   const order = root.fork('source-order').shuffle(sources.map((_, i) => i))
   const clips: ClipPlan[] = []
   for (let i = 0; i < count; i++) {
     const { rng, source, size, fps } = drawClip(root, `clip-${i}`, sources, order, i)
-    clips.push(trainClip(`train-${String(i).padStart(5, '0')}`, rng, source, size, fps, TRAIN_MIX, seconds, windowSeconds))
+    clips.push(trainClip(`train-${stream ? `${stream}-` : ''}${String(i).padStart(5, '0')}`, rng, source, size, fps, TRAIN_MIX, seconds, windowSeconds))
   }
   return clips
 }
@@ -217,11 +220,12 @@ export function planTrainSoft(sources: readonly PlannedSource[], seed: number, c
  * which absolute targets over different pictures never show it. Distortions are taken in turn so each gets its share;
  * each series draws from its own forked stream, so series k does not change when `count` changes.
  */
-export function planTrainSeries(sources: readonly PlannedSource[], seed: number, count: number, seconds = 4, soft = false): ClipPlan[] {
+export function planTrainSeries(sources: readonly PlannedSource[], seed: number, count: number, seconds = 4, soft = false, stream?: string): ClipPlan[] {
   if (count === 0) return []
   if (sources.length === 0) throw new Error('no training sources')
-  // Soft series (pictures shrunk as in planTrainSoft) draw from their own stream, so the plain ones do not change.
-  const root = createRng(seed).fork(soft ? 'train-soft-series' : 'train-series')
+  // Soft series (pictures shrunk as in planTrainSoft) and a later set of pictures (`stream`) draw from streams of
+  // their own, so the plain ones do not change.
+  const root = createRng(seed).fork(stream ? `train-${stream}-series` : soft ? 'train-soft-series' : 'train-series')
   const order = root.fork('source-order').shuffle(sources.map((_, i) => i))
   const clips: ClipPlan[] = []
   for (let k = 0; k < count; k++) {
@@ -232,7 +236,7 @@ export function planTrainSeries(sources: readonly PlannedSource[], seed: number,
     const geo: ClipGeometry = { width: size.width, height: size.height, fps, seconds }
     const camera = planCamera(rng)
     const distortion = DISTORTION_IDS[k % DISTORTION_IDS.length]!
-    const group = `${soft ? 'ss' : 's'}${String(k).padStart(4, '0')}`
+    const group = `${stream ? `${stream}-` : ''}${soft ? 'ss' : 's'}${String(k).padStart(4, '0')}`
     const id = (level: number): string => `train-${group}-${level}`
     clips.push(makeClip(id(0), 'series-level', source, geo, camera, [], { group, distortion, level: 0, window: false }))
     for (const level of LEVELS)

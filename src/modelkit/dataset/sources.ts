@@ -18,6 +18,15 @@ export const PACKAGES: Record<SourceSplit, readonly string[]> = {
   heldout: ['libjxl-testdata']
 }
 
+/**
+ * More training pictures, from three more Debian wallpaper packages (contest photographs — macro, landscape, sunset —
+ * and digital paintings): 30 pictures beside the first set's 64. The head had learned from 64 pictures in all, and
+ * read whatever those did not show (a shallow-focus background, a white backdrop, flat graphics) as a distortion.
+ * They are planned in a stream of their own (planTrain's `stream`), so adding them leaves every clip of the first set
+ * as it was.
+ */
+export const MORE_TRAIN_PACKAGES: readonly string[] = ['lomiri-wallpapers-16.04', 'lomiri-wallpapers-20.04', 'ukui-wallpapers']
+
 export interface SourceImage {
   /** Absolute path of the extracted picture. */
   path: string
@@ -176,11 +185,12 @@ async function collectHeldout(root: string, pkg: string, ffprobe: string): Promi
   return out
 }
 
-/** All usable pictures for a split, sorted by package then file (a stable order the seeded plan relies on). */
-export async function fetchSources(cacheDir: string, which: SourceSplit): Promise<SourceImage[]> {
+/** All usable pictures for a split (from `packages`, by default the split's own), sorted by package then file (a
+ *  stable order the seeded plan relies on). */
+export async function fetchSources(cacheDir: string, which: SourceSplit, packages: readonly string[] = PACKAGES[which]): Promise<SourceImage[]> {
   const { ffprobe } = locateFfmpeg()
   const all: SourceImage[] = []
-  for (const pkg of PACKAGES[which]) {
+  for (const pkg of packages) {
     const root = await ensurePackage(cacheDir, pkg)
     all.push(...(which === 'train' ? await collectTrain(root, pkg, ffprobe) : await collectHeldout(root, pkg, ffprobe)))
   }

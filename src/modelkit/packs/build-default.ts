@@ -5,7 +5,8 @@
  *   3. measure every training clip with the pack's own stages (so training sees exactly what scoring will see)
  *   4. train the head with TensorFlow.js, validate on held-back photos, export it to ONNX, write the manifest
  * Options: --count N (training clips, default 600), --series N (severity series of 5 clips, default 60), --soft N and
- * --soft-series N (the same from shrunk pictures, clips that are upscales; defaults 200 and 20), --seed S,
+ * --soft-series N (the same from shrunk pictures, clips that are upscales; defaults 200 and 20), --more N and
+ * --more-series N (clips and series from a second set of pictures, dataset/sources.ts MORE_TRAIN_PACKAGES), --seed S,
  * --out DIR, --epochs N, --members N (heads trained from different initialisations and merged, default 5), --l2 W
  * (weight decay, default 1e-4), --fast-weight W (also train on fast-triage measurements of every segment, at weight W;
  * default 0, off: see the 2026-12-02 note in README's Changes), --calibrate-cap C (largest severity bias shift, in
@@ -177,6 +178,9 @@ async function main(): Promise<void> {
       series: { type: 'string', default: '60' },
       soft: { type: 'string', default: '200' },
       'soft-series': { type: 'string', default: '20' },
+      // Clips and severity series from the second set of pictures (dataset/sources.ts MORE_TRAIN_PACKAGES).
+      more: { type: 'string', default: '0' },
+      'more-series': { type: 'string', default: '0' },
       seed: { type: 'string', default: '20261125' },
       out: { type: 'string', default: join(ROOT, 'resources', 'models', PACK_NAME) },
       // Default: 250 over segments alone, 50 with parts (five samples per segment: as many steps).
@@ -199,7 +203,10 @@ async function main(): Promise<void> {
   const log = (s: string): void => void process.stdout.write(`[build:pack] ${s}\n`)
   const seed = Number(values.seed)
   const dataDir = join(values.data!, 'train')
-  log(`dataset: ${values.count} training clips + ${values.series} severity series, ${values.soft} soft clips + ${values['soft-series']} soft series, seed ${seed} → ${dataDir}`)
+  log(
+    `dataset: ${values.count} training clips + ${values.series} severity series, ${values.soft} soft clips + ${values['soft-series']} soft series, ` +
+      `${values.more} clips + ${values['more-series']} series of the second picture set, seed ${seed} → ${dataDir}`
+  )
   const ds = await generateDataset({
     outDir: dataDir,
     split: 'train',
@@ -208,6 +215,8 @@ async function main(): Promise<void> {
     series: Number(values.series),
     soft: Number(values.soft),
     softSeries: Number(values['soft-series']),
+    more: Number(values.more),
+    moreSeries: Number(values['more-series']),
     onProgress: (p) => {
       if (p.done % 50 === 0 || p.done === p.total) log(`dataset ${p.done}/${p.total} (${p.reused} reused)`)
     }
