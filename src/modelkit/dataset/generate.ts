@@ -179,7 +179,8 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker))
 }
 
-/** The second set of training pictures' plan stream: its clips are train-more-…, its series' groups more-s…. */
+/** The second set of training pictures' plan stream: its clips are train-more-… (plan.ts isMoreTrainingClip), its
+ *  series' groups more-s…. */
 const MORE_STREAM = 'more'
 
 export async function planFor(opts: GenerateOptions): Promise<ClipPlan[]> {

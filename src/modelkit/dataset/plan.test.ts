@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DISTORTION_IDS } from './distortions'
-import { isSoftTrainingClip, pairAllowed, planHeldout, planTrain, planTrainSeries, planTrainSoft, shrunkSource, SOFT_UPSCALE, type PlannedSource } from './plan'
+import { isMoreTrainingClip, isSoftTrainingClip, pairAllowed, planHeldout, planTrain, planTrainSeries, planTrainSoft, shrunkSource, SOFT_UPSCALE, type PlannedSource } from './plan'
 import { planFor } from './generate'
 import { renderArgs } from './render'
 import { pictureKey } from './sources'
@@ -44,6 +44,9 @@ describe('a second set of training pictures', () => {
     expect(series.map((c) => c.id)).toEqual([0, 1, 2, 3, 4].map((l) => `train-more-s0000-${l}`).concat([0, 1, 2, 3, 4].map((l) => `train-more-s0001-${l}`)))
     expect(new Set(series.map((c) => c.series!.group))).toEqual(new Set(['more-s0000', 'more-s0001']))
     expect([...clips, ...series].some((c) => isSoftTrainingClip(c.id))).toBe(false)
+    // The pack's provenance counts them by id.
+    expect([...clips, ...series].every((c) => isMoreTrainingClip(c.id))).toBe(true)
+    expect([...planTrain(sources, 5, 5), ...planTrainSeries(sources, 5, 1), ...planTrainSoft(sources, 5, 2)].some((c) => isMoreTrainingClip(c.id))).toBe(false)
     // None asked for: nothing planned, and no pictures needed.
     expect(planTrain([], 5, 0, 4, 8, 'more')).toEqual([])
   })

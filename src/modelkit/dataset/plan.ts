@@ -192,6 +192,11 @@ export function shrunkSource(source: PlannedSource, outputWidth: number, upscale
 const SOFT_CLIP_PREFIX = 'train-soft-'
 const SOFT_SERIES_PREFIX = 'train-ss'
 
+/** Pure: whether a training clip id comes from the second set of pictures (planTrain / planTrainSeries stream 'more'). */
+export function isMoreTrainingClip(id: string): boolean {
+  return id.startsWith('train-more-')
+}
+
 /** Pure: whether a training clip id is one of the soft clips or soft series (pictures shrunk first). */
 export function isSoftTrainingClip(id: string): boolean {
   return id.startsWith(SOFT_CLIP_PREFIX) || id.startsWith(SOFT_SERIES_PREFIX)

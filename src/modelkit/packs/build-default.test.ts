@@ -98,5 +98,8 @@ describe('default manifest', () => {
     const none = defaultManifest('9.9.9', { ...summary, validation: { ...validation, top1: NaN, seriesSrcc: NaN } }, 29).provenance
     expect(none.recipe).not.toMatch(/top-1|series SRCC/)
     expect(none.trainingData).toMatch(/some of them from pictures shrunk first/)
+    // The second set of pictures is named only when the pack was trained on it.
+    expect(none.trainingData).not.toMatch(/second set/)
+    expect(defaultManifest('9.9.9', { ...summary, moreClips: 2 }, 29).provenance.trainingData).toMatch(/2 of them from a second set of wallpaper photographs and digital paintings: lomiri-wallpapers-16\.04, lomiri-wallpapers-20\.04, ukui-wallpapers\)/)
   })
 })

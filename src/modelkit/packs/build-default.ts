@@ -6,7 +6,8 @@
  *   4. train the head with TensorFlow.js, validate on held-back photos, export it to ONNX, write the manifest
  * Options: --count N (training clips, default 600), --series N (severity series of 5 clips, default 60), --soft N and
  * --soft-series N (the same from shrunk pictures, clips that are upscales; defaults 200 and 20), --more N and
- * --more-series N (clips and series from a second set of pictures, dataset/sources.ts MORE_TRAIN_PACKAGES), --seed S,
+ * --more-series N (clips and series from a second set of pictures, dataset/sources.ts MORE_TRAIN_PACKAGES; defaults
+ * 300 and 60), --seed S,
  * --out DIR, --epochs N, --members N (heads trained from different initialisations and merged, default 5), --l2 W
  * (weight decay, default 1e-4), --fast-weight W (also train on fast-triage measurements of every segment, at weight W;
  * default 0, off: see the 2026-12-02 note in README's Changes), --calibrate-cap C (largest severity bias shift, in
@@ -28,7 +29,7 @@ import { locateFfmpeg } from '../../core/media/locate'
 import { listKeyframes } from '../../core/media/probe'
 import { DISTORTION_IDS } from '../dataset/distortions'
 import { generateDataset, type ClipRecord, type DatasetFile } from '../dataset/generate'
-import { isSoftTrainingClip } from '../dataset/plan'
+import { isMoreTrainingClip, isSoftTrainingClip } from '../dataset/plan'
 import { GAMMA, MAX_PENALTY, partSeverities, qualityFromSeverities } from '../dataset/targets'
 import { useBackend } from '../head/backend'
 import { MEASUREMENTS } from '../measure/graph'
@@ -37,7 +38,7 @@ import { trainHead, type Sample } from '../head/train'
 import { DEFAULT_SHIFT } from '../head/calibrate'
 import { measurementPipelineId } from './pipeline-id'
 
-export const PACK_VERSION = '1.6.0'
+export const PACK_VERSION = '1.7.0'
 const ROOT = resolve(__dirname, '..', '..', '..')
 const INPUTS = [...MEASUREMENTS.map((m) => m.name), 'brisque']
 
@@ -179,8 +180,8 @@ async function main(): Promise<void> {
       soft: { type: 'string', default: '200' },
       'soft-series': { type: 'string', default: '20' },
       // Clips and severity series from the second set of pictures (dataset/sources.ts MORE_TRAIN_PACKAGES).
-      more: { type: 'string', default: '0' },
-      'more-series': { type: 'string', default: '0' },
+      more: { type: 'string', default: '300' },
+      'more-series': { type: 'string', default: '60' },
       seed: { type: 'string', default: '20261125' },
       out: { type: 'string', default: join(ROOT, 'resources', 'models', PACK_NAME) },
       // Default: 250 over segments alone, 50 with parts (five samples per segment: as many steps).
@@ -265,6 +266,7 @@ async function main(): Promise<void> {
   const summary = {
     trainingClips: ds.clips.length,
     softClips: ds.clips.filter((c) => isSoftTrainingClip(c.id)).length,
+    moreClips: ds.clips.filter((c) => isMoreTrainingClip(c.id)).length,
     trainingSegments: result.train.segments,
     validation: result.validation,
     ...(result.calibration ? { calibration: result.calibration } : {}),

@@ -10,6 +10,7 @@ import { headToOnnx, type HeadWeights } from '../../core/model/head'
 import { buildBrisqueModel } from '../brisque/graph'
 import { parseOpenCvRange, parseOpenCvSvr } from '../brisque/opencv-model'
 import { DISTORTION_IDS } from '../dataset/distortions'
+import { MORE_TRAIN_PACKAGES } from '../dataset/sources'
 import { buildMeasureModel, MEASUREMENTS, PARTS } from '../measure/graph'
 import type { TrainResult } from '../head/train'
 
@@ -46,6 +47,8 @@ export interface TrainingSummary {
   trainingClips: number
   /** Of them, clips made from pictures shrunk first (soft clips and soft series). */
   softClips?: number
+  /** Of them, clips made from the second set of pictures (dataset/sources.ts MORE_TRAIN_PACKAGES). */
+  moreClips?: number
   trainingSegments: number
   validation: TrainResult['validation']
   calibration?: TrainResult['calibration']
@@ -69,7 +72,7 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
         'src/modelkit/dataset/TARGETS.md applied to distortions we added ourselves; only its BRISQUE input was fitted (by OpenCV) to human scores.',
       humanOpinionScores: false,
       trainingData: summary
-        ? `${summary.trainingClips} clips (${summary.trainingSegments} ${summary.validation.fast ? 'segment measurements: each two-second segment measured whole and as fast triage reads it' : 'training samples: two-second segments and their half-second parts'}) made from Debian wallpaper and puzzle photographs (mate-backgrounds, plasma-workspace-wallpapers, palapeli-data), moved and distorted with ffmpeg at graded severities, singly, in pairs, in time windows, and as severity series (the same moving picture clean and at four levels of one distortion); ${summary.softClips !== undefined ? `${summary.softClips} of them` : 'some of them'} from pictures shrunk first, so that the clip is a 1.2–2× upscale (soft, with nothing added: clean)`
+        ? `${summary.trainingClips} clips (${summary.trainingSegments} ${summary.validation.fast ? 'segment measurements: each two-second segment measured whole and as fast triage reads it' : 'training samples: two-second segments and their half-second parts'}) made from Debian wallpaper and puzzle photographs (mate-backgrounds, plasma-workspace-wallpapers, palapeli-data${summary.moreClips ? `; ${summary.moreClips} of them from a second set of wallpaper photographs and digital paintings: ${MORE_TRAIN_PACKAGES.join(', ')}` : ''}), moved and distorted with ffmpeg at graded severities, singly, in pairs, in time windows, and as severity series (the same moving picture clean and at four levels of one distortion); ${summary.softClips !== undefined ? `${summary.softClips} of them` : 'some of them'} from pictures shrunk first, so that the clip is a 1.2–2× upscale (soft, with nothing added: clean)`
         : 'not trained yet',
       recipe:
         `npm run build:pack — generates the dataset (seeded), extracts measurements with this pack's own stages${summary?.validation.fast ? " (in full mode and again in fast mode, both with the segment's targets)" : ''}, trains the head with TensorFlow.js ` +
@@ -122,8 +125,8 @@ export function defaultManifest(version: string, summary: TrainingSummary | null
       levels: ['bad', 'poor', 'fair', 'good', 'excellent'],
       calibration:
         '5 = no added distortion; each distortion costs up to a documented maximum (e.g. severe blocking −3.4, black frames −3.8), combined over distortions. ' +
-        'Not calibrated to mean opinion scores: on four real UGC clips with MOS 3.24–3.46 (KoNViD-1k, LSVQ) version 1.6.0 gives 3.64, 4.15, 3.03 and 3.88 ' +
-        '(1.5.0 gave 4.14, 4.30, 2.71 and 3.41; 1.3.1 3.73, 4.08, 2.60 and 3.72): it still tends to read real footage with no clear defect as good, higher than people did.'
+        'Not calibrated to mean opinion scores: on four real UGC clips with MOS 3.24–3.46 (KoNViD-1k, LSVQ) version 1.7.0 gives 4.04, 4.54, 3.19 and 3.63 ' +
+        '(1.6.0 gave 3.64, 4.15, 3.03 and 3.88; 1.5.0 4.14, 4.30, 2.71 and 3.41): it reads real footage with no clear defect as good to excellent, higher than people did.'
     },
     distortions: DISTORTION_IDS.map((id) => ({ id, label: DISTORTION_LABELS[id]![0], description: DISTORTION_LABELS[id]![1] }))
   }
