@@ -12,7 +12,7 @@ import { locateFfmpeg } from '../../core/media/locate'
 import { MAX_PENALTY, GAMMA, penalty, qualityFromSeverities, segmentSeverities, segmentTimes, type Severities } from './targets'
 import { TABLE, r, type DistortionId, type Level, type Params } from './distortions'
 import { hash32 } from './prng'
-import { planHeldout, planTrain, planTrainSeries, planTrainSoft, type ClipKind, type ClipPlan, type PlannedSource } from './plan'
+import { MORE_STREAM, planHeldout, planTrain, planTrainSeries, planTrainSoft, type ClipKind, type ClipPlan, type PlannedSource } from './plan'
 import {
   blockingFinalArgs,
   blockingPassArgs,
@@ -178,10 +178,6 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
   }
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker))
 }
-
-/** The second set of training pictures' plan stream: its clips are train-more-… (plan.ts isMoreTrainingClip), its
- *  series' groups more-s…. */
-const MORE_STREAM = 'more'
 
 export async function planFor(opts: GenerateOptions): Promise<ClipPlan[]> {
   if (opts.plan) return opts.plan

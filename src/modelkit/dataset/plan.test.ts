@@ -49,6 +49,7 @@ describe('a second set of training pictures', () => {
     expect([...planTrain(sources, 5, 5), ...planTrainSeries(sources, 5, 1), ...planTrainSoft(sources, 5, 2)].some((c) => isMoreTrainingClip(c.id))).toBe(false)
     // None asked for: nothing planned, and no pictures needed.
     expect(planTrain([], 5, 0, 4, 8, 'more')).toEqual([])
+    expect(() => planTrainSeries(more, 5, 1, 4, true, 'more')).toThrow(/first set/)
   })
 
   it('comes after the first set, whose plan (and so its rendered clips) is the same with or without it', async () => {

@@ -117,14 +117,20 @@ export interface TrainMix {
 export const TRAIN_MIX: TrainMix = { clean: 0.1, single: 0.6, window: 0.15, pair: 0.15 }
 
 /**
+ * A later set of training pictures is planned in a stream of its own — its own fork of the seed, its clips named
+ * train-more-…, its series' groups more-s… — so that adding it changes no clip of the first set (and their renders
+ * and measurements stay valid). One name only: a free-form one could reuse the soft clips' fork and ids.
+ */
+export const MORE_STREAM = 'more'
+
+/**
  * Training plan. Sources are visited round-robin in a seeded order so each picture is used about equally; each clip
  * draws its own settings from a stream forked by clip index, so clip i does not change when `count` changes.
+ * `stream`: the second set of pictures' plan (MORE_STREAM), instead of the first set's.
  */
-export function planTrain(sources: readonly PlannedSource[], seed: number, count: number, seconds = 4, windowSeconds = 8, stream?: string): ClipPlan[] {
+export function planTrain(sources: readonly PlannedSource[], seed: number, count: number, seconds = 4, windowSeconds = 8, stream?: typeof MORE_STREAM): ClipPlan[] {
   if (count === 0) return []
   if (sources.length === 0) throw new Error('no training sources')
-  // A named stream (a later set of pictures) draws from its own fork and names its clips train-<stream>-…, so the
-  // first set's plan is the same with or without it.
   const root = stream ? createRng(seed).fork(`train-${stream}`) : createRng(seed)
   const order = root.fork('source-order').shuffle(sources.map((_, i) => i))
   const clips: ClipPlan[] = []
@@ -194,7 +200,7 @@ const SOFT_SERIES_PREFIX = 'train-ss'
 
 /** Pure: whether a training clip id comes from the second set of pictures (planTrain / planTrainSeries stream 'more'). */
 export function isMoreTrainingClip(id: string): boolean {
-  return id.startsWith('train-more-')
+  return id.startsWith(`train-${MORE_STREAM}-`)
 }
 
 /** Pure: whether a training clip id is one of the soft clips or soft series (pictures shrunk first). */
@@ -225,9 +231,11 @@ export function planTrainSoft(sources: readonly PlannedSource[], seed: number, c
  * which absolute targets over different pictures never show it. Distortions are taken in turn so each gets its share;
  * each series draws from its own forked stream, so series k does not change when `count` changes.
  */
-export function planTrainSeries(sources: readonly PlannedSource[], seed: number, count: number, seconds = 4, soft = false, stream?: string): ClipPlan[] {
+export function planTrainSeries(sources: readonly PlannedSource[], seed: number, count: number, seconds = 4, soft = false, stream?: typeof MORE_STREAM): ClipPlan[] {
   if (count === 0) return []
   if (sources.length === 0) throw new Error('no training sources')
+  // Soft series of the second set would share the plain ones' fork and escape isSoftTrainingClip: not a thing yet.
+  if (soft && stream) throw new Error('soft series are planned for the first set of pictures only')
   // Soft series (pictures shrunk as in planTrainSoft) and a later set of pictures (`stream`) draw from streams of
   // their own, so the plain ones do not change.
   const root = createRng(seed).fork(stream ? `train-${stream}-series` : soft ? 'train-soft-series' : 'train-series')

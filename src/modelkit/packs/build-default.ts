@@ -203,6 +203,12 @@ async function main(): Promise<void> {
   })
   const log = (s: string): void => void process.stdout.write(`[build:pack] ${s}\n`)
   const seed = Number(values.seed)
+  // A mistyped count would otherwise become NaN, plan nothing of that kind and fail later for another reason.
+  const clips = (name: 'count' | 'series' | 'soft' | 'soft-series' | 'more' | 'more-series'): number => {
+    const n = Number(values[name])
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number ≥ 0, not "${values[name]}"`)
+    return n
+  }
   const dataDir = join(values.data!, 'train')
   log(
     `dataset: ${values.count} training clips + ${values.series} severity series, ${values.soft} soft clips + ${values['soft-series']} soft series, ` +
@@ -212,12 +218,12 @@ async function main(): Promise<void> {
     outDir: dataDir,
     split: 'train',
     seed,
-    count: Number(values.count),
-    series: Number(values.series),
-    soft: Number(values.soft),
-    softSeries: Number(values['soft-series']),
-    more: Number(values.more),
-    moreSeries: Number(values['more-series']),
+    count: clips('count'),
+    series: clips('series'),
+    soft: clips('soft'),
+    softSeries: clips('soft-series'),
+    more: clips('more'),
+    moreSeries: clips('more-series'),
     onProgress: (p) => {
       if (p.done % 50 === 0 || p.done === p.total) log(`dataset ${p.done}/${p.total} (${p.reused} reused)`)
     }
