@@ -209,21 +209,25 @@ async function main(): Promise<void> {
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number ≥ 0, not "${values[name]}"`)
     return n
   }
-  const dataDir = join(values.data!, 'train')
-  log(
-    `dataset: ${values.count} training clips + ${values.series} severity series, ${values.soft} soft clips + ${values['soft-series']} soft series, ` +
-      `${values.more} clips + ${values['more-series']} series of the second picture set, seed ${seed} → ${dataDir}`
-  )
-  const ds = await generateDataset({
-    outDir: dataDir,
-    split: 'train',
-    seed,
+  // Read and checked once, before anything is logged or planned.
+  const counts = {
     count: clips('count'),
     series: clips('series'),
     soft: clips('soft'),
     softSeries: clips('soft-series'),
     more: clips('more'),
-    moreSeries: clips('more-series'),
+    moreSeries: clips('more-series')
+  }
+  const dataDir = join(values.data!, 'train')
+  log(
+    `dataset: ${counts.count} training clips + ${counts.series} severity series, ${counts.soft} soft clips + ${counts.softSeries} soft series, ` +
+      `${counts.more} clips + ${counts.moreSeries} series of the second picture set, seed ${seed} → ${dataDir}`
+  )
+  const ds = await generateDataset({
+    outDir: dataDir,
+    split: 'train',
+    seed,
+    ...counts,
     onProgress: (p) => {
       if (p.done % 50 === 0 || p.done === p.total) log(`dataset ${p.done}/${p.total} (${p.reused} reused)`)
     }
